@@ -1,0 +1,1 @@
+"""Identity's accounts: users who sign in to Mercato."""

@@ -1,0 +1,11 @@
+"""Catalog routes under `/catalog/api/v1/`."""
+
+from django.urls import path
+
+from apps.catalog.api import views
+
+urlpatterns = [
+    path("categories/", views.CategoryListApi.as_view(), name="category-list"),
+    path("products/", views.ProductListApi.as_view(), name="product-list"),
+    path("products/<uuid:product_id>/", views.ProductDetailApi.as_view(), name="product-detail"),
+]

@@ -1,0 +1,1 @@
+"""Inventory: stock on hand and reserved, per catalog product."""

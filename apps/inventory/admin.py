@@ -1,0 +1,13 @@
+"""Inventory admin: operators see and adjust stock here."""
+
+from django.contrib import admin
+
+from apps.inventory.models import Stock
+
+
+@admin.register(Stock)
+class StockAdmin(admin.ModelAdmin):
+    list_display = ("product", "on_hand", "reserved", "available", "updated_at")
+    list_select_related = ("product",)
+    search_fields = ("product__name", "product__sku")
+    readonly_fields = ("reserved",)

@@ -1,0 +1,1 @@
+"""Notifications: the user directory read model, e-mails and webhooks."""

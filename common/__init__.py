@@ -1,0 +1,1 @@
+"""Mercato's shared package: settings, API conventions, health and observability."""

@@ -1,0 +1,1 @@
+"""API conventions shared by every service: errors, pagination, views."""

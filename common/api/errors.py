@@ -1,0 +1,121 @@
+"""The one application error type, and its rendering as RFC 9457 problem+json at the API edge."""
+
+from http import HTTPStatus
+
+import structlog
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, JsonResponse
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:mercato:problem:"
+SERVER_ERROR_DETAIL = "The server failed to handle this request; it has been logged."
+
+logger = structlog.get_logger(__name__)
+
+
+class ApplicationError(Exception):
+    """Raised by services and selectors when a request cannot be honoured; `message` is constant."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int = status.HTTP_400_BAD_REQUEST,
+        code: str = "invalid",
+        errors: dict[str, list[str]] | None = None,
+        extra: dict | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+        self.errors = errors
+        self.extra = extra or {}
+
+
+def problem(
+    *, request: HttpRequest, status: int, code: str, detail: str, errors: dict | None = None
+) -> dict:
+    body = {
+        "type": f"{PROBLEM_TYPE_PREFIX}{code}",
+        "title": HTTPStatus(status).phrase,
+        "status": status,
+        "detail": detail,
+        "request_id": getattr(request, "request_id", None),
+    }
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Flattens DRF's nested error detail into `{"lines.0.quantity": ["..."]}`."""
+    if isinstance(detail, dict):
+        flattened: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            flattened.update(field_errors(value, name))
+        return flattened
+    if isinstance(detail, list) and detail and not all(isinstance(item, str) for item in detail):
+        flattened = {}
+        for index, value in enumerate(detail):
+            flattened.update(field_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flattened
+    messages = detail if isinstance(detail, list) else [detail]
+    return {prefix or "non_field_errors": [str(message) for message in messages]}
+
+
+def problem_exception_handler(exc: Exception, context: dict) -> Response:
+    """DRF's EXCEPTION_HANDLER: every error leaves as problem+json, unexpected ones as a 500."""
+    request = context["request"]
+    if isinstance(exc, ApplicationError):
+        body = problem(
+            request=request, status=exc.status, code=exc.code, detail=exc.message, errors=exc.errors
+        )
+        body.update(exc.extra)
+        return Response(body, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)
+    if response is None:
+        logger.exception("unhandled_exception", exc_info=exc)
+        body = problem(
+            request=request,
+            status=500,
+            code="server_error",
+            detail=SERVER_ERROR_DETAIL,
+        )
+        return Response(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+    if isinstance(exc, exceptions.ValidationError):
+        detail, errors = "The request has invalid fields.", field_errors(exc.detail)
+        code = "validation_error"
+    else:
+        detail, errors = str(exc.detail), None
+        code = exc.default_code if isinstance(exc.default_code, str) else "error"
+    response.data = problem(
+        request=request, status=response.status_code, code=code, detail=detail, errors=errors
+    )
+    response.content_type = PROBLEM_CONTENT_TYPE
+    return response
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
+    """Django's handler404: URLs that match no route answer in the same problem+json shape."""
+    body = problem(request=request, status=404, code="not_found", detail="No such resource.")
+    return JsonResponse(body, status=404, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def server_error(request: HttpRequest) -> JsonResponse:
+    """Django's handler500, for failures outside DRF views."""
+    body = problem(
+        request=request,
+        status=500,
+        code="server_error",
+        detail=SERVER_ERROR_DETAIL,
+    )
+    return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)

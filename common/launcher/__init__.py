@@ -1,0 +1,1 @@
+"""Runs the platform on one machine: embedded servers, migrations, demo data, every process."""

@@ -1,0 +1,1 @@
+"""Structured logs, request ids and metrics shared by every service."""

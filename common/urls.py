@@ -1,0 +1,38 @@
+"""The URL layout of every service: probes and metrics at the root, the rest under its prefix."""
+
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from django_prometheus.exports import ExportToDjangoView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from common.health import views as health
+
+# The root urlconf of each service names these as its handler404 and handler500.
+NOT_FOUND_HANDLER = "common.api.errors.not_found"
+SERVER_ERROR_HANDLER = "common.api.errors.server_error"
+
+
+def service_urlpatterns(
+    *, service: str, api: list[URLPattern | URLResolver]
+) -> list[URLPattern | URLResolver]:
+    """Everything a client reaches through the gateway lives under `/<service>/`."""
+    return [
+        path("healthz/live", health.live, name="healthz-live"),
+        path("healthz/ready", health.ready, name="healthz-ready"),
+        path("metrics", ExportToDjangoView, name="metrics"),
+        path(
+            f"{service}/",
+            include(
+                [
+                    path("api/v1/", include(api)),
+                    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+                    path(
+                        "api/docs/",
+                        SpectacularSwaggerView.as_view(url_name="schema"),
+                        name="docs",
+                    ),
+                    path("admin/", admin.site.urls),
+                ]
+            ),
+        ),
+    ]

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Mercato's command line: `<service> <command>`, `all <command>` or `up` (the whole platform)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+PROJECT_PYTHON = Path(__file__).resolve().parent / ".venv" / "bin" / "python"
+# `./manage.py` runs in the project's virtualenv even when another Python is first on PATH.
+if PROJECT_PYTHON.exists() and Path(sys.prefix).resolve() != PROJECT_PYTHON.parents[1].resolve():
+    os.execv(PROJECT_PYTHON, [str(PROJECT_PYTHON), *sys.argv])
+
+from services import SERVICE_NAMES  # noqa: E402 - only once the right interpreter runs
+
+USAGE = (
+    "usage: ./manage.py <service> <command> [args] | all <command> [args] | up\n"
+    f"services: {', '.join(SERVICE_NAMES)}"
+)
+
+
+def run_for_service(service: str, arguments: list[str]) -> int:
+    from common.settings import ConfigurationError
+
+    os.environ["DJANGO_SETTINGS_MODULE"] = f"services.{service}.settings"
+    from django.conf import settings
+    from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - loading settings validates the environment
+    except ConfigurationError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+    execute_from_command_line([f"manage.py {service}", *arguments])
+    return 0
+
+
+def run_for_all(arguments: list[str]) -> int:
+    failed = []
+    for service in SERVICE_NAMES:
+        print(f"== {service}: {' '.join(arguments)}", flush=True)
+        outcome = subprocess.run([sys.executable, __file__, service, *arguments], check=False)
+        if outcome.returncode != 0:
+            failed.append(service)
+    if failed:
+        print(f"failed for: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    from common.launcher.embedded import use_embedded_servers
+
+    if len(argv) >= 2 and argv[1] == "up":
+        from common.launcher.up import up
+
+        return up()
+    if len(argv) >= 2 and argv[1] in SERVICE_NAMES:
+        service, arguments = argv[1], argv[2:]
+    elif len(argv) >= 2 and argv[1] == "all":
+        use_embedded_servers()
+        return run_for_all(argv[2:])
+    elif os.environ.get("MERCATO_SERVICE") in SERVICE_NAMES:
+        service, arguments = os.environ["MERCATO_SERVICE"], argv[1:]
+    else:
+        unknown = argv[1] if len(argv) >= 2 else os.environ.get("MERCATO_SERVICE", "")
+        print(f"unknown service {unknown!r}\n{USAGE}" if unknown else USAGE, file=sys.stderr)
+        return 2
+    use_embedded_servers()
+    return run_for_service(service, arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

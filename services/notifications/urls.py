@@ -1,0 +1,7 @@
+"""URLs of the notifications service."""
+
+from common.urls import NOT_FOUND_HANDLER, SERVER_ERROR_HANDLER, service_urlpatterns
+
+urlpatterns = service_urlpatterns(service="notifications", api=[])
+handler404 = NOT_FOUND_HANDLER
+handler500 = SERVER_ERROR_HANDLER

@@ -1,0 +1,7 @@
+"""URLs of the payments service."""
+
+from common.urls import NOT_FOUND_HANDLER, SERVER_ERROR_HANDLER, service_urlpatterns
+
+urlpatterns = service_urlpatterns(service="payments", api=[])
+handler404 = NOT_FOUND_HANDLER
+handler500 = SERVER_ERROR_HANDLER
