@@ -1,0 +1,1 @@
+"""Pytest fixtures and helpers shared by every service's suite."""

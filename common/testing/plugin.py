@@ -1,0 +1,13 @@
+"""Pytest plugin: real PostgreSQL and Redis for every suite, the machine's or embedded ones.
+
+Loaded with `-p` (see pyproject.toml) so it runs before pytest-django reads the settings.
+"""
+
+import pytest
+
+from common.launcher.embedded import use_embedded_servers
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_load_initial_conftests(early_config, parser, args) -> None:
+    use_embedded_servers()

@@ -1,0 +1,3 @@
+"""Root conftest: shares common/testing's fixtures with every suite."""
+
+pytest_plugins = ["common.testing.fixtures"]
