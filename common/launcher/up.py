@@ -1,0 +1,217 @@
+"""`./manage.py up` (`make run`): the whole platform on one machine until Ctrl-C."""
+
+import os
+import shutil
+import signal
+import string
+import sys
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from common.launcher.embedded import mercato_home, use_embedded_servers
+from common.launcher.processes import Supervisor
+from common.settings.base import BASE_DIR
+from services import DEFAULT_BASE_PORT, SERVICES, Service
+
+ENTRYPOINT = str(BASE_DIR / "docker" / "entrypoint")
+GATEWAY_TEMPLATE = BASE_DIR / "docker" / "gateway" / "mercato.conf.template"
+READY_TIMEOUT_SECONDS = 120
+
+
+class StartupFailed(Exception):
+    """A step of start-up failed; the message says which and where its log is."""
+
+
+def _stop(signal_number, frame):
+    raise KeyboardInterrupt
+
+
+def up() -> int:
+    # Installed explicitly: a launcher started in the background inherits SIGINT ignored.
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    home = mercato_home()
+    base_port = int(os.environ.get("MERCATO_BASE_PORT") or DEFAULT_BASE_PORT)
+    supervisor = Supervisor(log_dir=home / "logs")
+    try:
+        environment = platform_environment(home)
+        prepare_databases(supervisor, environment)
+        demo_logins = load_demo_data(supervisor, environment)
+        for service in SERVICES:
+            start_service(supervisor, service, environment, home=home, base_port=base_port)
+        gateway = start_gateway(supervisor, environment, home=home, base_port=base_port)
+        wait_until_ready(supervisor, base_port=base_port)
+        print_summary(base_port=base_port, gateway=gateway, home=home, demo_logins=demo_logins)
+        return watch(supervisor)
+    except StartupFailed as failure:
+        print(f"\nstart-up failed: {failure}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping Mercato…", flush=True)
+        return 0
+    finally:
+        supervisor.stop_all()
+
+
+def platform_environment(home: Path) -> dict[str, str]:
+    """What every child inherits: the servers to use and local-development defaults."""
+    use_embedded_servers()
+    environment = dict(os.environ)
+    environment.setdefault("DEBUG", "true")
+    environment.setdefault("LOG_FORMAT", "console")
+    environment.setdefault("WEB_CONCURRENCY", "2")
+    environment.setdefault("CELERY_CONCURRENCY", "1")
+    environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
+    environment["MERCATO_HOME"] = str(home)
+    return environment
+
+
+def service_environment(environment: dict[str, str], service: Service) -> dict[str, str]:
+    return {**environment, "MERCATO_SERVICE": service.name}
+
+
+def prepare_databases(supervisor: Supervisor, environment: dict[str, str]) -> None:
+    """Migrates every service's database at once; each creates its database if it is missing."""
+    with ThreadPoolExecutor(max_workers=len(SERVICES)) as pool:
+        outcomes = pool.map(
+            lambda service: (
+                service,
+                supervisor.run(
+                    f"{service.name}-migrate",
+                    [ENTRYPOINT, "migrate"],
+                    env=service_environment(environment, service),
+                ),
+            ),
+            SERVICES,
+        )
+        failed = [service.name for service, returncode in outcomes if returncode != 0]
+    if failed:
+        raise StartupFailed(f"migrations failed for {', '.join(failed)} (see their -migrate.log)")
+
+
+def load_demo_data(supervisor: Supervisor, environment: dict[str, str]) -> list[str]:
+    """Runs each service's idempotent demo command; returns what identity printed of its logins."""
+    for service in SERVICES:
+        if not service.demo_data:
+            continue
+        name = f"{service.name}-demo-data"
+        command = [sys.executable, str(BASE_DIR / "manage.py"), service.name, "load_demo_data"]
+        if supervisor.run(name, command, env=environment) != 0:
+            raise StartupFailed(f"demo data failed for {service.name} (see {name}.log)")
+    # The log accumulates across runs; the logins are the last lines the command printed.
+    log = supervisor.log_dir / "identity-demo-data.log"
+    return log.read_text().splitlines()[-6:]
+
+
+def start_service(
+    supervisor: Supervisor,
+    service: Service,
+    environment: dict[str, str],
+    *,
+    home: Path,
+    base_port: int,
+) -> None:
+    port = service.port(base_port)
+    web_environment = {
+        **service_environment(environment, service),
+        "PORT": str(port),
+        "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}",
+        "PROMETHEUS_MULTIPROC_DIR": str(home / "metrics" / service.name),
+    }
+    supervisor.start(f"{service.name}-web", [ENTRYPOINT, "web"], env=web_environment)
+    supervisor.start(
+        f"{service.name}-worker",
+        [ENTRYPOINT, "worker"],
+        env=service_environment(environment, service),
+    )
+
+
+def start_gateway(
+    supervisor: Supervisor, environment: dict[str, str], *, home: Path, base_port: int
+) -> bool:
+    """nginx on the base port, routing by prefix like the chart's Ingress; skipped without nginx."""
+    nginx = shutil.which("nginx", path=environment["PATH"] + ":/usr/sbin")
+    if nginx is None:
+        print(f"nginx is not installed: no gateway on :{base_port}; use the service ports.")
+        return False
+    directory = home / "gateway"
+    directory.mkdir(parents=True, exist_ok=True)
+    upstreams = {
+        f"{service.name.upper()}_UPSTREAM": f"127.0.0.1:{service.port(base_port)}"
+        for service in SERVICES
+    }
+    routes = string.Template(GATEWAY_TEMPLATE.read_text()).safe_substitute(
+        GATEWAY_PORT=f"127.0.0.1:{base_port}", **upstreams
+    )
+    (directory / "mercato.conf").write_text(routes)
+    (directory / "nginx.conf").write_text(
+        "daemon off;\nworker_processes 1;\npid nginx.pid;\nerror_log stderr;\n"
+        "events { worker_connections 512; }\n"
+        "http {\n  access_log off;\n  client_body_temp_path tmp;\n  proxy_temp_path tmp;\n"
+        "  fastcgi_temp_path tmp;\n  uwsgi_temp_path tmp;\n  scgi_temp_path tmp;\n"
+        "  include mercato.conf;\n}\n"
+    )
+    (directory / "tmp").mkdir(exist_ok=True)
+    supervisor.start("gateway", [nginx, "-p", str(directory), "-c", "nginx.conf"], env=environment)
+    return True
+
+
+def wait_until_ready(supervisor: Supervisor, *, base_port: int) -> None:
+    waiting = {service.name: service.port(base_port) for service in SERVICES}
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    while waiting:
+        if stopped := supervisor.exited():
+            raise StartupFailed(f"{', '.join(stopped)} stopped during start-up (see their logs)")
+        if time.monotonic() > deadline:
+            raise StartupFailed(f"not ready after {READY_TIMEOUT_SECONDS}s: {', '.join(waiting)}")
+        for name, port in list(waiting.items()):
+            if probe(f"http://127.0.0.1:{port}/healthz/ready") == 200:
+                del waiting[name]
+        time.sleep(0.5)
+
+
+def probe(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+    except OSError:
+        return None
+
+
+def print_summary(*, base_port: int, gateway: bool, home: Path, demo_logins: list[str]) -> None:
+    rows = [("service", "API", "admin", "probes and metrics")]
+    for service in SERVICES:
+        root = f"http://127.0.0.1:{service.port(base_port)}"
+        public = f"http://localhost:{base_port}" if gateway else root
+        rows.append(
+            (
+                service.name,
+                f"{public}/{service.name}/api/docs/",
+                f"{public}/{service.name}/admin/",
+                f"{root}/healthz/ready {root}/metrics",
+            )
+        )
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    lines = ["", "Mercato is ready."]
+    lines += [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    lines += ["", "Demo logins:", *[f"  {login}" for login in demo_logins]]
+    lines += [f"Logs: {home / 'logs'}   Data: {home}", "Ctrl-C stops everything.", ""]
+    print("\n".join(lines), flush=True)
+
+
+def watch(supervisor: Supervisor) -> int:
+    """Runs until Ctrl-C; a child that dies takes the platform down rather than limp on."""
+    while True:
+        if stopped := supervisor.exited():
+            details = ", ".join(f"{name} (exit {code})" for name, code in stopped.items())
+            print(f"\n{details} stopped; stopping Mercato.", file=sys.stderr)
+            return 1
+        time.sleep(0.5)

@@ -1,0 +1,34 @@
+"""Gunicorn settings of every service's web process; metrics add up across all its workers."""
+
+import os
+import shutil
+from pathlib import Path
+
+from prometheus_client import multiprocess
+
+bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+timeout = 30
+graceful_timeout = 10
+keepalive = 5
+# Recycling workers bounds slow memory growth; the jitter keeps them from restarting together.
+max_requests = 2000
+max_requests_jitter = 200
+# django-structlog logs every request with its id; gunicorn's access log would say it twice.
+accesslog = None
+errorlog = "-"
+if Path("/dev/shm").is_dir():
+    worker_tmp_dir = "/dev/shm"
+
+
+def on_starting(server) -> None:
+    """Files of a previous run's workers would be counted again, so the directory starts empty."""
+    directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory:
+        shutil.rmtree(directory, ignore_errors=True)
+        Path(directory).mkdir(parents=True)
+
+
+def child_exit(server, worker) -> None:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.mark_process_dead(worker.pid)
