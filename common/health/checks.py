@@ -50,7 +50,9 @@ def run_checks(*, deadline_seconds: float) -> dict[str, dict]:
         if not future.done():
             results[name] = {"ok": False, "error": f"no answer within {deadline_seconds}s"}
         elif future.exception() is not None:
-            results[name] = {"ok": False, "error": type(future.exception()).__name__}
+            error = future.exception()
+            # Probes are served on the pod's own port, not through the gateway, so detail is safe.
+            results[name] = {"ok": False, "error": f"{type(error).__name__}: {error}"[:300]}
         else:
             results[name] = {"ok": True}
     return {"checks": results, "elapsed_ms": elapsed_ms}
