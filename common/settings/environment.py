@@ -1,7 +1,7 @@
 """Reads and validates environment variables so that a bad one stops start-up with one line."""
 
 import os
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 import environ
 
@@ -50,13 +50,25 @@ def choice(name: str, *, default: str, choices: tuple[str, ...]) -> str:
 
 def url(name: str, *, schemes: tuple[str, ...], default: str | None = None) -> str:
     value = text(name, default=default)
-    parts = urlsplit(value)
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} is not a valid URL: {error}") from None
     if parts.scheme not in schemes or not (parts.netloc or parts.path or parts.query):
         raise ConfigurationError(
             f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}, "
-            f"got {value!r}"
+            f"got {without_password(parts)!r}"
         )
     return value
+
+
+def without_password(parts: SplitResult) -> str:
+    """The URL with its password masked: start-up errors end up in logs."""
+    if parts.password is None:
+        return parts.geturl()
+    userinfo, _, hostport = parts.netloc.rpartition("@")
+    username = userinfo.partition(":")[0]
+    return parts._replace(netloc=f"{username}:***@{hostport}").geturl()
 
 
 def database(name: str, *, service: str) -> dict:

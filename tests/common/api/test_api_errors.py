@@ -1,0 +1,179 @@
+"""problem+json at the API edge: application, validation and unexpected errors in one shape."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.urls import path
+from rest_framework import serializers
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from common.api.errors import SERVER_ERROR_DETAIL, ApplicationError, field_errors
+
+LEAKY_MESSAGE = "password=hunter2 at db.internal"
+
+
+class LineInput(serializers.Serializer):
+    product_id = serializers.UUIDField()
+    quantity = serializers.IntegerField(min_value=1)
+
+
+class OrderInput(serializers.Serializer):
+    email = serializers.EmailField()
+    lines = LineInput(many=True)
+
+
+class OutOfStockApi(APIView):
+    def get(self, request):
+        raise ApplicationError(
+            "Not enough stock for every line.",
+            status=409,
+            code="out_of_stock",
+            errors={"lines.0.quantity": ["Only 2 left."]},
+            extra={"available": 2},
+        )
+
+
+class PlainApplicationErrorApi(APIView):
+    def get(self, request):
+        raise ApplicationError("This cannot be done.")
+
+
+class OrderInputApi(APIView):
+    def post(self, request):
+        serializer = OrderInput(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"ok": True})
+
+
+class CrashingApi(APIView):
+    def get(self, request):
+        raise RuntimeError(LEAKY_MESSAGE)
+
+
+class DjangoNotFoundApi(APIView):
+    def get(self, request):
+        raise Http404(LEAKY_MESSAGE)
+
+
+class DjangoPermissionDeniedApi(APIView):
+    def get(self, request):
+        raise PermissionDenied(LEAKY_MESSAGE)
+
+
+urlpatterns = [
+    path("out-of-stock/", OutOfStockApi.as_view()),
+    path("plain/", PlainApplicationErrorApi.as_view()),
+    path("orders/", OrderInputApi.as_view()),
+    path("crash/", CrashingApi.as_view()),
+    path("django-404/", DjangoNotFoundApi.as_view()),
+    path("django-403/", DjangoPermissionDeniedApi.as_view()),
+]
+
+pytestmark = pytest.mark.urls(__name__)
+
+
+def test_an_application_error_renders_as_problem_json(api_client):
+    response = api_client.get("/out-of-stock/", HTTP_X_REQUEST_ID="req-409")
+
+    assert response.status_code == 409
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json() == {
+        "type": "urn:mercato:problem:out_of_stock",
+        "title": "Conflict",
+        "status": 409,
+        "detail": "Not enough stock for every line.",
+        "request_id": "req-409",
+        "errors": {"lines.0.quantity": ["Only 2 left."]},
+        "available": 2,
+    }
+
+
+def test_an_application_error_defaults_to_a_400_without_field_errors(api_client):
+    response = api_client.get("/plain/")
+
+    body = response.json()
+    assert response.status_code == 400
+    assert body["type"] == "urn:mercato:problem:invalid"
+    assert body["title"] == "Bad Request"
+    assert body["detail"] == "This cannot be done."
+    assert "errors" not in body
+
+
+def test_nested_validation_errors_are_flattened_to_dotted_field_names(api_client):
+    response = api_client.post(
+        "/orders/",
+        {
+            "email": "not-an-email",
+            "lines": [
+                {"product_id": "8a1c9b52-2f0e-4d47-9d4e-4f1a5a0e8c11", "quantity": 1},
+                {"product_id": "nope", "quantity": 0},
+            ],
+        },
+        format="json",
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert body["type"] == "urn:mercato:problem:validation_error"
+    assert body["detail"] == "The request has invalid fields."
+    assert set(body["errors"]) == {"email", "lines.1.product_id", "lines.1.quantity"}
+    assert all(isinstance(message, str) for message in body["errors"]["lines.1.quantity"])
+
+
+def test_a_missing_required_list_is_named_by_its_field(api_client):
+    response = api_client.post("/orders/", {"email": "cleo@mercato.local"}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["lines"]
+
+
+def test_an_unexpected_exception_is_a_500_problem_that_does_not_leak_its_message(api_client):
+    response = api_client.get("/crash/", HTTP_X_REQUEST_ID="req-500")
+
+    body = response.json()
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert body["type"] == "urn:mercato:problem:server_error"
+    assert body["title"] == "Internal Server Error"
+    assert body["detail"] == SERVER_ERROR_DETAIL
+    assert body["request_id"] == "req-500"
+    assert "hunter2" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "code"),
+    [("/django-404/", 404, "not_found"), ("/django-403/", 403, "permission_denied")],
+)
+def test_djangos_own_http_errors_become_problems_without_their_message(
+    api_client, url, status, code
+):
+    response = api_client.get(url)
+
+    assert response.status_code == status
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == f"urn:mercato:problem:{code}"
+    assert "hunter2" not in response.content.decode()
+
+
+def test_a_method_the_view_lacks_is_a_405_problem(api_client):
+    response = api_client.delete("/plain/")
+
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "urn:mercato:problem:method_not_allowed"
+
+
+@pytest.mark.parametrize(
+    ("detail", "flattened"),
+    [
+        (["Bad input."], {"non_field_errors": ["Bad input."]}),
+        ({"address": {"zip": ["Too short."]}}, {"address.zip": ["Too short."]}),
+        ({"lines": [{}, {"quantity": ["Too small."]}]}, {"lines.1.quantity": ["Too small."]}),
+        ({"tags": {0: ["Not a string."]}}, {"tags.0": ["Not a string."]}),
+        ({"email": "Invalid."}, {"email": ["Invalid."]}),
+    ],
+)
+def test_field_errors_flattens_each_shape_drf_produces(detail, flattened):
+    assert field_errors(detail) == flattened
