@@ -53,7 +53,7 @@ TEMPLATES = [
 ]
 
 # Kept below the gunicorn and probe timeouts so a dead dependency fails a check instead of a worker.
-DEPENDENCY_TIMEOUT_SECONDS = 1.0
+DEPENDENCY_TIMEOUT_SECONDS = 0.5
 
 
 def broker_url_from_redis(redis_url: str) -> str:
