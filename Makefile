@@ -33,6 +33,7 @@ format: install
 test: lint
 	$(BIN)/python -m pytest tests/common --ds=services.catalog.settings
 	set -e; for service in $(SERVICES); do \
-		$(BIN)/python -m pytest tests/$$service --ds=services.$$service.settings; \
+		suites=tests/every_service; [ -d tests/$$service ] && suites="$$suites tests/$$service"; \
+		$(BIN)/python -m pytest $$suites --ds=services.$$service.settings; \
 	done
 	$(BIN)/python -m pytest tests/e2e --ds=services.catalog.settings

@@ -197,3 +197,10 @@ def test_the_category_list_is_public(api_client, shelf):
 
     assert response.status_code == 200
     assert [category["slug"] for category in response.json()["results"]] == ["coffee", "tea"]
+
+
+def test_the_schema_documents_the_product_endpoints(client):
+    response = client.get("/catalog/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    paths = response.json()["paths"]
+    assert {"/catalog/api/v1/products/", "/catalog/api/v1/products/{product_id}/"} <= set(paths)
