@@ -3,6 +3,8 @@
 Loaded with `-p` (see pyproject.toml) so it runs before pytest-django reads the settings.
 """
 
+import os
+
 import pytest
 
 from common.launcher.embedded import use_embedded_servers
@@ -11,3 +13,6 @@ from common.launcher.embedded import use_embedded_servers
 @pytest.hookimpl(tryfirst=True)
 def pytest_load_initial_conftests(early_config, parser, args) -> None:
     use_embedded_servers()
+    # Suites build the local-development settings (no secret needed, static files from the
+    # apps) whichever servers they use; pytest-django still runs each test with DEBUG off.
+    os.environ.setdefault("DEBUG", "true")
