@@ -32,3 +32,10 @@ def on_starting(server) -> None:
 def child_exit(server, worker) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_worker_init(worker) -> None:
+    """Imports the URLconf and its views at boot, so no first request pays for them."""
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 - the cached property does the importing
