@@ -20,17 +20,11 @@ USAGE = (
 
 
 def run_for_service(service: str, arguments: list[str]) -> int:
-    from common.settings import ConfigurationError
-
     os.environ["DJANGO_SETTINGS_MODULE"] = f"services.{service}.settings"
     from django.conf import settings
     from django.core.management import execute_from_command_line
 
-    try:
-        settings.INSTALLED_APPS  # noqa: B018 - loading settings validates the environment
-    except ConfigurationError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return 2
+    settings.INSTALLED_APPS  # noqa: B018 - loading the settings validates the environment first
     execute_from_command_line([f"manage.py {service}", *arguments])
     return 0
 
@@ -49,6 +43,16 @@ def run_for_all(arguments: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
+    from common.settings import ConfigurationError
+
+    try:
+        return dispatch(argv)
+    except ConfigurationError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return 2
+
+
+def dispatch(argv: list[str]) -> int:
     from common.launcher.embedded import use_embedded_servers
 
     if len(argv) >= 2 and argv[1] == "up":

@@ -14,6 +14,7 @@ from pathlib import Path
 from common.launcher.embedded import mercato_home, use_embedded_servers
 from common.launcher.processes import Supervisor
 from common.settings.base import BASE_DIR
+from common.settings.environment import integer
 from services import DEFAULT_BASE_PORT, SERVICES, Service
 
 ENTRYPOINT = str(BASE_DIR / "docker" / "entrypoint")
@@ -34,7 +35,7 @@ def up() -> int:
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     home = mercato_home()
-    base_port = int(os.environ.get("MERCATO_BASE_PORT") or DEFAULT_BASE_PORT)
+    base_port = integer("MERCATO_BASE_PORT", default=DEFAULT_BASE_PORT, minimum=1)
     supervisor = Supervisor(log_dir=home / "logs")
     try:
         environment = platform_environment(home)
