@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
-from rest_framework.views import exception_handler
+from rest_framework.views import exception_handler, set_rollback
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:mercato:problem:"
@@ -72,6 +72,7 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
     """DRF's EXCEPTION_HANDLER: every error leaves as problem+json, unexpected ones as a 500."""
     request = context["request"]
     if isinstance(exc, ApplicationError):
+        set_rollback()  # as DRF does for its own errors: an atomic request must not commit
         body = problem(
             request=request, status=exc.status, code=exc.code, detail=exc.message, errors=exc.errors
         )
@@ -84,6 +85,7 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
     response = exception_handler(exc, context)
     if response is None:
         logger.exception("unhandled_exception", exc_info=exc)
+        set_rollback()
         body = problem(
             request=request,
             status=500,
