@@ -26,6 +26,7 @@ def _die_with_parent() -> None:
 class Supervisor:
     log_dir: Path
     running: dict[str, subprocess.Popen] = field(default_factory=dict)
+    _tees: dict[str, threading.Thread] = field(default_factory=dict)
     _console_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def start(self, name: str, command: list[str], *, env: dict[str, str]) -> subprocess.Popen:
@@ -40,12 +41,14 @@ class Supervisor:
             preexec_fn=_die_with_parent,
         )
         self.running[name] = process
-        threading.Thread(target=self._tee, args=(name, process), daemon=True).start()
+        self._tees[name] = threading.Thread(target=self._tee, args=(name, process), daemon=True)
+        self._tees[name].start()
         return process
 
     def run(self, name: str, command: list[str], *, env: dict[str, str]) -> int:
-        """Runs a one-off step to its end; its exit is not a failure of the platform."""
+        """Runs a one-off step to its end, its output all logged; its exit stops nothing else."""
         returncode = self.start(name, command, env=env).wait()
+        self._tees.pop(name).join()
         del self.running[name]
         return returncode
 

@@ -40,12 +40,12 @@ def up() -> int:
     try:
         environment = platform_environment(home)
         prepare_databases(supervisor, environment)
-        demo_logins = load_demo_data(supervisor, environment)
+        demo_data = load_demo_data(supervisor, environment)
         for service in SERVICES:
             start_service(supervisor, service, environment, home=home, base_port=base_port)
         gateway = start_gateway(supervisor, environment, home=home, base_port=base_port)
         wait_until_ready(supervisor, base_port=base_port)
-        print_summary(base_port=base_port, gateway=gateway, home=home, demo_logins=demo_logins)
+        print_summary(base_port=base_port, gateway=gateway, home=home, demo_data=demo_data)
         return watch(supervisor)
     except StartupFailed as failure:
         print(f"\nstart-up failed: {failure}", file=sys.stderr)
@@ -76,35 +76,35 @@ def service_environment(environment: dict[str, str], service: Service) -> dict[s
 
 def prepare_databases(supervisor: Supervisor, environment: dict[str, str]) -> None:
     """Migrates every service's database at once; each creates its database if it is missing."""
-    with ThreadPoolExecutor(max_workers=len(SERVICES)) as pool:
-        outcomes = pool.map(
-            lambda service: (
-                service,
-                supervisor.run(
-                    f"{service.name}-migrate",
-                    [ENTRYPOINT, "migrate"],
-                    env=service_environment(environment, service),
-                ),
-            ),
-            SERVICES,
+
+    def migrate(service: Service) -> int:
+        return supervisor.run(
+            f"{service.name}-migrate",
+            [ENTRYPOINT, "migrate"],
+            env=service_environment(environment, service),
         )
-        failed = [service.name for service, returncode in outcomes if returncode != 0]
-    if failed:
+
+    with ThreadPoolExecutor(max_workers=len(SERVICES)) as pool:
+        returncodes = dict(zip(SERVICES, pool.map(migrate, SERVICES), strict=True))
+    if failed := [service.name for service, code in returncodes.items() if code != 0]:
         raise StartupFailed(f"migrations failed for {', '.join(failed)} (see their -migrate.log)")
 
 
 def load_demo_data(supervisor: Supervisor, environment: dict[str, str]) -> list[str]:
-    """Runs each service's idempotent demo command; returns what identity printed of its logins."""
+    """Runs each service's idempotent demo command; returns what they printed (the logins)."""
+    printed = []
     for service in SERVICES:
         if not service.demo_data:
             continue
         name = f"{service.name}-demo-data"
+        log = supervisor.log_dir / f"{name}.log"
+        # Logs accumulate across runs: what this run printed starts at the current end.
+        already_logged = log.stat().st_size if log.exists() else 0
         command = [sys.executable, str(BASE_DIR / "manage.py"), service.name, "load_demo_data"]
         if supervisor.run(name, command, env=environment) != 0:
             raise StartupFailed(f"demo data failed for {service.name} (see {name}.log)")
-    # The log accumulates across runs; the logins are the last lines the command printed.
-    log = supervisor.log_dir / "identity-demo-data.log"
-    return log.read_text().splitlines()[-6:]
+        printed += log.read_bytes()[already_logged:].decode(errors="replace").splitlines()
+    return printed
 
 
 def start_service(
@@ -118,7 +118,6 @@ def start_service(
     port = service.port(base_port)
     web_environment = {
         **service_environment(environment, service),
-        "PORT": str(port),
         "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}",
         "PROMETHEUS_MULTIPROC_DIR": str(home / "metrics" / service.name),
     }
@@ -184,7 +183,7 @@ def probe(url: str) -> int | None:
         return None
 
 
-def print_summary(*, base_port: int, gateway: bool, home: Path, demo_logins: list[str]) -> None:
+def print_summary(*, base_port: int, gateway: bool, home: Path, demo_data: list[str]) -> None:
     rows = [("service", "API", "admin", "probes and metrics")]
     for service in SERVICES:
         root = f"http://127.0.0.1:{service.port(base_port)}"
@@ -203,7 +202,7 @@ def print_summary(*, base_port: int, gateway: bool, home: Path, demo_logins: lis
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         for row in rows
     ]
-    lines += ["", "Demo logins:", *[f"  {login}" for login in demo_logins]]
+    lines += ["", "Demo data:", *[f"  {line}" for line in demo_data]]
     lines += [f"Logs: {home / 'logs'}   Data: {home}", "Ctrl-C stops everything.", ""]
     print("\n".join(lines), flush=True)
 
