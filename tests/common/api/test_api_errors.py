@@ -1,7 +1,9 @@
 """problem+json at the API edge: application, validation and unexpected errors in one shape."""
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.http import Http404
 from django.urls import path
 from rest_framework import serializers
@@ -61,7 +63,25 @@ class DjangoPermissionDeniedApi(APIView):
         raise PermissionDenied(LEAKY_MESSAGE)
 
 
+HALF_WRITTEN = "written before the error"
+
+
+class HalfWrittenApi(APIView):
+    """Writes a row, then fails the way `failure` says."""
+
+    failure: Exception | None = None
+
+    def get(self, request):
+        Group.objects.create(name=HALF_WRITTEN)
+        raise self.failure
+
+
 urlpatterns = [
+    path(
+        "half-written/application-error/",
+        HalfWrittenApi.as_view(failure=ApplicationError("Conflict.", status=409)),
+    ),
+    path("half-written/crash/", HalfWrittenApi.as_view(failure=RuntimeError(LEAKY_MESSAGE))),
     path("out-of-stock/", OutOfStockApi.as_view()),
     path("plain/", PlainApplicationErrorApi.as_view()),
     path("orders/", OrderInputApi.as_view()),
@@ -177,3 +197,16 @@ def test_a_method_the_view_lacks_is_a_405_problem(api_client):
 )
 def test_field_errors_flattens_each_shape_drf_produces(detail, flattened):
     assert field_errors(detail) == flattened
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/half-written/application-error/", "/half-written/crash/"])
+def test_an_error_after_a_write_leaves_nothing_behind_in_an_atomic_request(api_client, path):
+    connection.settings_dict["ATOMIC_REQUESTS"] = True
+    try:
+        response = api_client.get(path)
+    finally:
+        connection.settings_dict["ATOMIC_REQUESTS"] = False
+
+    assert response.status_code in (409, 500)
+    assert not Group.objects.filter(name=HALF_WRITTEN).exists()
