@@ -13,9 +13,13 @@ SERVER_ERROR_HANDLER = "common.api.errors.server_error"
 
 
 def service_urlpatterns(
-    *, service: str, api: list[URLPattern | URLResolver]
+    *,
+    service: str,
+    api: list[URLPattern | URLResolver],
+    extra: list[URLPattern | URLResolver] = (),
 ) -> list[URLPattern | URLResolver]:
-    """Everything a client reaches through the gateway lives under `/<service>/`."""
+    """Everything a client reaches through the gateway lives under `/<service>/`; `extra` holds a
+    service's routes outside its API (identity's JWKS)."""
     return [
         path("healthz/live", health.live, name="healthz-live"),
         path("healthz/ready", health.ready, name="healthz-ready"),
@@ -32,6 +36,7 @@ def service_urlpatterns(
                         name="docs",
                     ),
                     path("admin/", admin.site.urls),
+                    *extra,
                 ]
             ),
         ),

@@ -1,19 +1,89 @@
-"""Identity's admin: operators manage users here."""
+"""Identity's admin: operators manage users, roles, service accounts and signing keys here."""
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
+from django.contrib.postgres.forms import SimpleArrayField
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, ServiceAccount, SigningKey, User
+from common.auth.operators import ScopedModelAdmin
+
+admin.site.unregister(Group)  # roles replace groups
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
+    read_scope = "identity.user.read"
+    write_scope = "identity.user.write"
     ordering = ("email",)
-    list_display = ("email", "full_name", "is_staff", "is_active", "date_joined")
+    list_display = ("email", "full_name", "is_active", "date_joined")
+    list_filter = ("is_active", "roles")
     search_fields = ("email", "full_name")
+    filter_horizontal = ("roles",)
     fieldsets = (
         (None, {"fields": ("email", "password", "full_name")}),
-        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Access", {"fields": ("is_active", "roles")}),
         ("Dates", {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "roles")}),
+    )
+
+
+class RoleForm(forms.ModelForm):
+    permissions = SimpleArrayField(
+        forms.CharField(),
+        delimiter="\n",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="One permission per line, as <service>.<resource>.<action>.",
+    )
+
+    class Meta:
+        model = Role
+        fields = ("name", "description", "permissions")
+
+
+@admin.register(Role)
+class RoleAdmin(ScopedModelAdmin):
+    read_scope = "identity.role.read"
+    write_scope = "identity.role.write"
+    form = RoleForm
+    list_display = ("name", "description")
+    search_fields = ("name",)
+
+
+class ServiceAccountForm(forms.ModelForm):
+    secret = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput,
+        help_text="Set a new client secret; leave empty to keep the current one.",
+    )
+
+    class Meta:
+        model = ServiceAccount
+        fields = ("name", "roles", "is_active")
+
+    def save(self, commit=True):
+        if self.cleaned_data["secret"]:
+            self.instance.set_secret(self.cleaned_data["secret"])
+        return super().save(commit=commit)
+
+
+@admin.register(ServiceAccount)
+class ServiceAccountAdmin(ScopedModelAdmin):
+    read_scope = write_scope = "identity.service_account.write"
+    form = ServiceAccountForm
+    list_display = ("name", "is_active", "created_at")
+    filter_horizontal = ("roles",)
+
+
+@admin.register(SigningKey)
+class SigningKeyAdmin(ScopedModelAdmin):
+    """Read-only: keys are added by `./manage.py identity rotate_signing_key`."""
+
+    read_scope = "identity.signing_key.rotate"
+    list_display = ("kid", "created_at", "retired_at")
+    fields = ("kid", "public_jwk", "created_at", "retired_at")
+    readonly_fields = fields

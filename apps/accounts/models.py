@@ -1,11 +1,42 @@
-"""Identity's users: e-mail login, uuid ids."""
+"""Identity's records: users, roles, service accounts and the keys that sign tokens."""
 
 import uuid
+from functools import cached_property
 
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.hashers import check_password, make_password
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+
+ADMIN_ROLE = "admin"
+IDENTITY_ADMIN_ACCESS = "identity.admin.access"
+
+permission_format = RegexValidator(
+    r"^[a-z_]+\.[a-z_]+\.[a-z_]+$", "Permissions look like <service>.<resource>.<action>."
+)
+
+
+class Role(models.Model):
+    """A named set of permission strings; operators edit roles in identity's admin."""
+
+    name = models.SlugField(max_length=50, unique=True)
+    description = models.CharField(max_length=200, blank=True)
+    permissions = ArrayField(
+        models.CharField(max_length=100, validators=[permission_format]), default=list, blank=True
+    )
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def scopes_of(roles) -> frozenset[str]:
+    return frozenset(permission for role in roles for permission in role.permissions)
 
 
 class UserManager(BaseUserManager["User"]):
@@ -18,17 +49,21 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
-        fields.update(is_staff=True, is_superuser=True)
-        return self.create_user(email, password, **fields)
+        """What `createsuperuser` calls: a user holding the admin role."""
+        user = self.create_user(email, password, **fields)
+        user.roles.add(Role.objects.get(name=ADMIN_ROLE))
+        return user
 
 
-class User(AbstractBaseUser, PermissionsMixin):
+class User(AbstractBaseUser):
+    """A person. What they may do comes from their roles alone, in every service."""
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
     full_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    roles = models.ManyToManyField(Role, related_name="users", blank=True)
 
     objects = UserManager()
 
@@ -42,3 +77,48 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.email
+
+    @cached_property
+    def granted_scopes(self) -> frozenset[str]:
+        return scopes_of(self.roles.all())
+
+    @property
+    def is_staff(self) -> bool:
+        """Django's admin asks this; identity's admin is open to roles granting its access."""
+        return IDENTITY_ADMIN_ACCESS in self.granted_scopes
+
+
+class ServiceAccount(models.Model):
+    """A service calling another: it signs in with a client id and secret, never as a person."""
+
+    name = models.SlugField(max_length=50, unique=True, help_text="The client id.")
+    secret_hash = models.CharField(max_length=256)
+    roles = models.ManyToManyField(Role, related_name="service_accounts", blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_secret(self, secret: str) -> None:
+        self.secret_hash = make_password(secret)
+
+    def check_secret(self, secret: str) -> bool:
+        return check_password(secret, self.secret_hash)
+
+
+class SigningKey(models.Model):
+    """An RSA key that signs tokens. The newest unretired key signs; a retired one stays published
+    until every token it signed has expired."""
+
+    kid = models.CharField(max_length=64, primary_key=True, help_text="RFC 7638 thumbprint.")
+    private_key_pem = models.TextField()
+    public_jwk = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    retired_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return self.kid

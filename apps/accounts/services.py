@@ -1,23 +1,192 @@
-"""Account commands: every change to a user goes through here."""
+"""Identity commands: every change to users, roles, service accounts, keys and tokens goes here."""
 
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from django.contrib.auth import authenticate, password_validation
 from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+from rest_framework import status
+from rest_framework_simplejwt.exceptions import TokenError
 
-from apps.accounts.models import User
+from apps.accounts.keys import new_private_key, private_key_pem, public_jwk, published_signing_keys
+from apps.accounts.models import Role, ServiceAccount, SigningKey, User
+from apps.accounts.roles import CUSTOMER_ROLE, DEFAULT_ROLES
+from apps.accounts.tokens import AccessToken, RefreshToken
+from common.api.errors import ApplicationError
+from common.auth.users import SERVICE_SUBJECT_PREFIX
+
+INVALID_CREDENTIALS = "No active account has this e-mail and password."
+INVALID_CLIENT = "No active service account has this client id and secret."
+EMAIL_TAKEN = "An account with this e-mail already exists."
+REFRESH_INVALID = "The refresh token is invalid, expired, revoked or already used."
+WRONG_PASSWORD = "The current password is wrong."
+
+
+def unauthorized(message: str, code: str) -> ApplicationError:
+    return ApplicationError(message, status=status.HTTP_401_UNAUTHORIZED, code=code)
+
+
+def token_pair_for(user: User) -> dict[str, str]:
+    """A refresh token and its access token, carrying the user's roles and scopes as of now."""
+    roles = list(user.roles.all())
+    refresh = RefreshToken.for_user(user)
+    refresh["email"] = user.email
+    refresh["roles"] = sorted(role.name for role in roles)
+    refresh["scope"] = " ".join(sorted(user.granted_scopes))
+    return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def token_pair_obtain(*, request: HttpRequest, email: str, password: str) -> dict[str, str]:
+    """Checks the password through Django's backends, so django-axes counts every failure and
+    refuses a locked account (its middleware then answers for it)."""
+    user = authenticate(request=request, email=email, password=password)
+    if user is None or not user.is_active:
+        raise unauthorized(INVALID_CREDENTIALS, "invalid_credentials")
+    return token_pair_for(user)
 
 
 @transaction.atomic
-def user_ensure(
+def token_refresh(*, refresh: str) -> dict[str, str]:
+    """Rotates: the used refresh token is blacklisted, so a second use of it is refused."""
+    try:
+        used = RefreshToken(refresh)
+    except TokenError:
+        raise unauthorized(REFRESH_INVALID, "token_not_valid") from None
+    user = User.objects.filter(id=used["sub"], is_active=True).first()
+    _, first_use = used.blacklist()
+    if user is None or not first_use:  # not first_use: a concurrent refresh won the race
+        raise unauthorized(REFRESH_INVALID, "token_not_valid")
+    return token_pair_for(user)
+
+
+@transaction.atomic
+def token_revoke(*, refresh: str) -> None:
+    try:
+        RefreshToken(refresh).blacklist()
+    except TokenError:
+        raise unauthorized(REFRESH_INVALID, "token_not_valid") from None
+
+
+def service_token_obtain(*, client_id: str, client_secret: str) -> dict[str, str]:
+    account = ServiceAccount.objects.filter(name=client_id, is_active=True).first()
+    if account is None or not account.check_secret(client_secret):
+        raise unauthorized(INVALID_CLIENT, "invalid_client")
+    roles = list(account.roles.all())
+    access = AccessToken()
+    access["sub"] = f"{SERVICE_SUBJECT_PREFIX}{account.name}"
+    access["roles"] = sorted(role.name for role in roles)
+    access["scope"] = " ".join(sorted({p for role in roles for p in role.permissions}))
+    return {"access": str(access)}
+
+
+@transaction.atomic
+def user_register(*, email: str, password: str, full_name: str = "") -> User:
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError(EMAIL_TAKEN, code="email_taken", errors={"email": [EMAIL_TAKEN]})
+    candidate = User(email=email.lower(), full_name=full_name)
+    validate_password(password, user=candidate)
+    user = User.objects.create_user(email, password, full_name=full_name)
+    user.roles.add(Role.objects.get(name=CUSTOMER_ROLE))
+    return user
+
+
+def validate_password(password: str, *, user: User, field: str = "password") -> None:
+    try:
+        password_validation.validate_password(password, user=user)
+    except password_validation.ValidationError as error:
+        raise ApplicationError(
+            "The password is too weak.", code="weak_password", errors={field: error.messages}
+        ) from None
+
+
+@transaction.atomic
+def user_update(
     *,
-    email: str,
-    password: str,
-    full_name: str = "",
-    is_staff: bool = False,
-    is_superuser: bool = False,
+    user: User,
+    full_name: str | None = None,
+    is_active: bool | None = None,
+    roles: list[Role] | None = None,
 ) -> User:
-    """The user with `email`, created with these fields if missing; an existing one stays as is."""
+    if full_name is not None:
+        user.full_name = full_name
+    if is_active is not None:
+        user.is_active = is_active
+    user.save()
+    if roles is not None:
+        user.roles.set(roles)
+    return user
+
+
+@transaction.atomic
+def user_password_change(*, user: User, current_password: str, new_password: str) -> None:
+    if not user.check_password(current_password):
+        raise ApplicationError(
+            WRONG_PASSWORD, code="wrong_password", errors={"current_password": [WRONG_PASSWORD]}
+        )
+    validate_password(new_password, user=user, field="new_password")
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+@transaction.atomic
+def user_ensure(*, email: str, password: str, full_name: str = "", roles: list[str] = ()) -> User:
+    """The user with `email`, created with these fields if missing; roles are added, never taken."""
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User.objects.create_user(
-            email, password, full_name=full_name, is_staff=is_staff, is_superuser=is_superuser
-        )
+        user = User.objects.create_user(email, password, full_name=full_name)
+    user.roles.add(*Role.objects.filter(name__in=roles))
     return user
+
+
+@transaction.atomic
+def roles_ensure_defaults() -> None:
+    """Creates the default roles that are missing; roles operators have edited stay as they are."""
+    for name, (description, permissions) in DEFAULT_ROLES.items():
+        Role.objects.get_or_create(
+            name=name, defaults={"description": description, "permissions": sorted(permissions)}
+        )
+
+
+@transaction.atomic
+def service_account_ensure(*, name: str, secret: str, roles: list[str]) -> ServiceAccount:
+    """Creates or updates the service account `name` with this secret and these roles."""
+    account = ServiceAccount.objects.filter(name=name).first() or ServiceAccount(name=name)
+    account.set_secret(secret)
+    account.save()
+    account.roles.set(Role.objects.filter(name__in=roles))
+    return account
+
+
+@transaction.atomic
+def signing_key_add(*, private_key=None) -> SigningKey:
+    """Makes `private_key` (a new one by default) the signer. The previous signer is retired: it
+    stays published until its tokens expire. Keys whose tokens have all expired are deleted."""
+    private_key = private_key or new_private_key()
+    jwk = public_jwk(private_key)
+    now = timezone.now()
+    SigningKey.objects.select_for_update().filter(retired_at__isnull=True).update(retired_at=now)
+    SigningKey.objects.exclude(pk__in=published_signing_keys(now=now).values("pk")).delete()
+    key, _ = SigningKey.objects.update_or_create(
+        kid=jwk["kid"],
+        defaults={
+            "private_key_pem": private_key_pem(private_key),
+            "public_jwk": jwk,
+            "created_at": now,
+            "retired_at": None,
+        },
+    )
+    return key
+
+
+@transaction.atomic
+def signing_keys_ensure(*, directory: Path | None) -> None:
+    """Imports the PEM files in `directory` that identity does not have yet (a Kubernetes Secret
+    mounts keys there), then makes sure some key can sign."""
+    for path in sorted(directory.glob("*.pem")) if directory else ():
+        private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not SigningKey.objects.filter(kid=public_jwk(private_key)["kid"]).exists():
+            signing_key_add(private_key=private_key)
+    if not SigningKey.objects.filter(retired_at__isnull=True).exists():
+        signing_key_add()

@@ -3,10 +3,13 @@
 from django.contrib import admin
 
 from apps.inventory.models import Stock
+from common.auth.operators import ScopedModelAdmin
 
 
 @admin.register(Stock)
-class StockAdmin(admin.ModelAdmin):
+class StockAdmin(ScopedModelAdmin):
+    read_scope = "catalog.stock.read"
+    write_scope = "catalog.stock.write"
     list_display = ("product", "on_hand", "reserved", "available", "updated_at")
     list_select_related = ("product",)
     search_fields = ("product__name", "product__sku")

@@ -52,6 +52,24 @@ TEMPLATES = [
     }
 ]
 
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": f"django.contrib.auth.password_validation.{name}"}
+    for name in (
+        "UserAttributeSimilarityValidator",
+        "MinimumLengthValidator",
+        "CommonPasswordValidator",
+        "NumericPasswordValidator",
+    )
+]
+
+JWKS_PATH = "/identity/.well-known/jwks.json"
+DEFAULT_THROTTLE_RATES = "anon=600/minute,user=1200/minute,sign_in=30/minute"
+
 # Kept below the gunicorn and probe timeouts so a dead dependency fails a check instead of a worker.
 DEPENDENCY_TIMEOUT_SECONDS = 0.5
 
@@ -62,6 +80,11 @@ def broker_url_from_redis(redis_url: str) -> str:
     if parts.scheme == "unix":
         return f"redis+socket://{parts.path}"
     return redis_url
+
+
+def local_development_secret(service: str) -> str:
+    """`service`'s client secret when DEBUG is on; identity's demo data registers the same."""
+    return f"{service}-local-development-only"
 
 
 def service_settings(*, service: str, apps: list[str], user_model: str | None = None) -> dict:
@@ -79,6 +102,9 @@ def service_settings(*, service: str, apps: list[str], user_model: str | None = 
         "LOG_LEVEL", default="INFO", choices=("DEBUG", "INFO", "WARNING", "ERROR")
     )
     log_format = environment.choice("LOG_FORMAT", default="json", choices=("json", "console"))
+    identity_url = environment.url(
+        "IDENTITY_URL", schemes=("http", "https"), default="http://127.0.0.1:8001"
+    )
 
     database["ENGINE"] = "django_prometheus.db.backends.postgresql"
     database["CONN_MAX_AGE"] = environment.integer("DATABASE_CONN_MAX_AGE", default=60)
@@ -133,17 +159,50 @@ def service_settings(*, service: str, apps: list[str], user_model: str | None = 
             },
         },
         "REST_FRAMEWORK": {
-            "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+            "DEFAULT_SCHEMA_CLASS": "common.api.schema.AutoSchema",
             "EXCEPTION_HANDLER": "common.api.errors.problem_exception_handler",
             "DEFAULT_PAGINATION_CLASS": "common.api.pagination.PageNumberPagination",
             "PAGE_SIZE": 20,
             "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
             "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
             "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-            "DEFAULT_AUTHENTICATION_CLASSES": [],
-            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+            "DEFAULT_AUTHENTICATION_CLASSES": [
+                "common.auth.authentication.BearerTokenAuthentication"
+            ],
+            "DEFAULT_PERMISSION_CLASSES": ["common.auth.permissions.ScopePermission"],
             "UNAUTHENTICATED_USER": None,
+            "DEFAULT_THROTTLE_CLASSES": [
+                "rest_framework.throttling.AnonRateThrottle",
+                "rest_framework.throttling.UserRateThrottle",
+                "rest_framework.throttling.ScopedRateThrottle",
+            ],
+            "DEFAULT_THROTTLE_RATES": environment.rates(
+                "THROTTLE_RATES", default=DEFAULT_THROTTLE_RATES
+            ),
+            # Set to the number of proxies in front of a service (1 behind the gateway) so that
+            # X-Forwarded-For names the client; trusting it by default would let clients forge it.
+            "NUM_PROXIES": environment.integer("NUM_PROXIES", default=0),
         },
+        "PASSWORD_HASHERS": PASSWORD_HASHERS,
+        "AUTH_PASSWORD_VALIDATORS": AUTH_PASSWORD_VALIDATORS,
+        "AUTHENTICATION_BACKENDS": ["common.auth.operators.IdentitySignInBackend"],
+        "JWT_ISSUER": environment.text("JWT_ISSUER", default="urn:mercato:identity"),
+        "JWT_AUDIENCE": environment.text("JWT_AUDIENCE", default="urn:mercato:api"),
+        "JWT_LEEWAY_SECONDS": environment.integer("JWT_LEEWAY_SECONDS", default=5),
+        "JWT_KEY_SET": "common.auth.keys.remote_key_set",
+        "IDENTITY_URL": identity_url,
+        "JWKS_URL": environment.url(
+            "JWKS_URL",
+            schemes=("http", "https", "file"),
+            default=identity_url.rstrip("/") + JWKS_PATH,
+        ),
+        "JWKS_MAX_AGE_SECONDS": environment.integer("JWKS_MAX_AGE_SECONDS", default=300),
+        "JWKS_MIN_REFETCH_SECONDS": environment.integer("JWKS_MIN_REFETCH_SECONDS", default=5),
+        # Needed only by a service that calls another with a service token.
+        "SERVICE_CLIENT_SECRET": environment.optional_text(
+            "SERVICE_CLIENT_SECRET",
+            default=local_development_secret(service) if debug else "",
+        ),
         "SPECTACULAR_SETTINGS": {
             "TITLE": f"Mercato {service} API",
             "VERSION": "1.0.0",

@@ -17,6 +17,10 @@ def text(name: str, *, default: str | None = None) -> str:
     return value
 
 
+def optional_text(name: str, *, default: str) -> str:
+    return os.environ.get(name) or default
+
+
 def boolean(name: str, *, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -85,6 +89,21 @@ def database(name: str, *, service: str) -> dict:
     if config.get("PORT") == "":
         config.pop("PORT")
     return config
+
+
+def rates(name: str, *, default: str) -> dict[str, str]:
+    """Throttle rates such as `anon=300/minute,user=1200/minute`, keyed by DRF throttle scope."""
+    value = os.environ.get(name) or default
+    parsed = {}
+    for item in value.split(","):
+        scope, _, rate = item.strip().partition("=")
+        count, _, period = rate.partition("/")
+        if not (scope and count.isdigit() and period[:1] in {"s", "m", "h", "d"}):
+            raise ConfigurationError(
+                f"{name} must look like 'anon=300/minute,user=1200/minute', got {item.strip()!r}"
+            )
+        parsed[scope] = rate
+    return parsed
 
 
 def hosts(name: str, *, default: str) -> list[str]:

@@ -1,7 +1,48 @@
-"""Settings of the identity service: the shared base plus the apps it owns."""
+"""Settings of the identity service: the shared base, the apps it owns, and token issuing."""
 
-from common.settings import service_settings
+from datetime import timedelta
+
+from common.settings import environment, service_settings
 
 globals().update(
-    service_settings(service="identity", apps=["apps.accounts"], user_model="accounts.User")
+    service_settings(
+        service="identity",
+        apps=["apps.accounts", "rest_framework_simplejwt.token_blacklist", "axes"],
+        user_model="accounts.User",
+    )
 )
+
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]  # noqa: F821 (set just above)
+# Axes first: it refuses a locked account before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+JWT_KEY_SET = "apps.accounts.keys.local_key_set"
+JWT_SIGNING_KEYS_DIR = environment.optional_text("JWT_SIGNING_KEYS_DIR", default="")
+SIMPLE_JWT = {
+    "ALGORITHM": "RS256",
+    "ACCESS_TOKEN_LIFETIME": timedelta(
+        seconds=environment.integer("ACCESS_TOKEN_LIFETIME_SECONDS", default=300, minimum=30)
+    ),
+    "REFRESH_TOKEN_LIFETIME": timedelta(
+        seconds=environment.integer("REFRESH_TOKEN_LIFETIME_SECONDS", default=86400, minimum=60)
+    ),
+    "USER_ID_FIELD": "id",
+    "USER_ID_CLAIM": "sub",
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": False,
+}
+AXES_FAILURE_LIMIT = 10
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = timedelta(
+    seconds=environment.integer("LOCKOUT_SECONDS", default=900, minimum=1)
+)
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "apps.accounts.lockout.username_of"
+AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+# Lockout is per account on purpose (guessing one password is the attack it stops); per-address
+# limits come from the sign_in throttle, which cannot lock a whole office out by its shared IP.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_VERBOSE = False

@@ -6,6 +6,11 @@ from apps.catalog.api import views
 
 urlpatterns = [
     path("categories/", views.CategoryListApi.as_view(), name="category-list"),
+    path(
+        "categories/<uuid:category_id>/",
+        views.CategoryDetailApi.as_view(),
+        name="category-detail",
+    ),
     path("products/", views.ProductListApi.as_view(), name="product-list"),
     path("products/<uuid:product_id>/", views.ProductDetailApi.as_view(), name="product-detail"),
 ]

@@ -1,0 +1,94 @@
+"""identity's signing keys: made, thumbprinted, published as a JWKS, and held parsed per process."""
+
+import base64
+import hashlib
+import json
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from jwt.algorithms import RSAAlgorithm
+
+from apps.accounts.models import SigningKey
+from common.auth.keys import CachedKeySet, public_keys
+
+KEY_SIZE = 2048
+
+
+def new_private_key() -> rsa.RSAPrivateKey:
+    return rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
+
+
+def private_key_pem(private_key: rsa.RSAPrivateKey) -> str:
+    return private_key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def public_jwk(private_key: rsa.RSAPrivateKey) -> dict[str, str]:
+    """The public half as a JWK whose `kid` is its RFC 7638 thumbprint."""
+    jwk = RSAAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
+    required_members = {name: jwk[name] for name in ("e", "kty", "n")}
+    canonical = json.dumps(required_members, separators=(",", ":"), sort_keys=True).encode()
+    kid = base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).rstrip(b"=").decode()
+    return {**required_members, "kid": kid, "alg": "RS256", "use": "sig"}
+
+
+def longest_token_lifetime() -> timedelta:
+    return settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
+
+
+def published_signing_keys(*, now: datetime | None = None) -> QuerySet[SigningKey]:
+    """Keys that may still verify a live token: unretired, or retired less than a lifetime ago."""
+    oldest_live_retirement = (now or timezone.now()) - longest_token_lifetime()
+    return SigningKey.objects.filter(
+        Q(retired_at__isnull=True) | Q(retired_at__gt=oldest_live_retirement)
+    )
+
+
+def jwks() -> dict[str, list[dict]]:
+    return {"keys": [key.public_jwk for key in published_signing_keys()]}
+
+
+class Signer:
+    """The current signing key, parsed once per process and again only after a rotation."""
+
+    def __init__(self) -> None:
+        self.private_keys: dict[str, Any] = {}
+        self.lock = threading.Lock()
+
+    def current(self) -> tuple[str, Any]:
+        key = (
+            SigningKey.objects.filter(retired_at__isnull=True)
+            .only("kid")
+            .order_by("-created_at")
+            .first()
+        )
+        if key is None:
+            raise LookupError("identity has no signing key; run ./manage.py identity migrate")
+        if key.kid not in self.private_keys:
+            with self.lock:
+                pem = SigningKey.objects.values_list("private_key_pem", flat=True).get(kid=key.kid)
+                self.private_keys[key.kid] = serialization.load_pem_private_key(
+                    pem.encode(), password=None
+                )
+        return key.kid, self.private_keys[key.kid]
+
+
+signer = Signer()
+
+
+def local_key_set() -> CachedKeySet:
+    """identity verifies its own tokens from its database, not over HTTP."""
+    return CachedKeySet(
+        load=lambda: public_keys(jwks()),
+        max_age=settings.JWKS_MAX_AGE_SECONDS,
+        min_reload_interval=settings.JWKS_MIN_REFETCH_SECONDS,
+    )

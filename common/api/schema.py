@@ -1,0 +1,23 @@
+"""OpenAPI generation: what drf-spectacular cannot infer about our endpoints."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+
+
+class AutoSchema(SpectacularAutoSchema):
+    def get_serializer_name(self, serializer, direction) -> str:
+        """Nested `InputSerializer`s (one per endpoint) get their endpoint's name, e.g.
+        `RegisterApiInput`, instead of all colliding as `Input`."""
+        name = super().get_serializer_name(serializer, direction)
+        outer, _, inner = type(serializer).__qualname__.rpartition(".")
+        if outer:
+            return outer + name
+        return name
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "common.auth.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}

@@ -1,0 +1,1 @@
+"""Authentication and authorisation shared by every service: tokens, keys, scopes, operators."""

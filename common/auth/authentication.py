@@ -1,0 +1,28 @@
+"""DRF authentication by `Authorization: Bearer <access token>`, verified without a database."""
+
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+
+from common.auth.tokens import InvalidToken, verify_access_token
+
+SCHEME = b"bearer"
+MALFORMED_HEADER = "The Authorization header must be Bearer <token>."
+
+
+class BearerTokenAuthentication(BaseAuthentication):
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts or parts[0].lower() != SCHEME:
+            return None
+        if len(parts) != 2:
+            raise exceptions.AuthenticationFailed(
+                "The Authorization header must be Bearer <token>."
+            )
+        try:
+            return verify_access_token(parts[1].decode("latin-1")), None
+        except InvalidToken as error:
+            raise exceptions.AuthenticationFailed(str(error)) from None
+
+    def authenticate_header(self, request) -> str:
+        """Makes DRF answer 401, not 403, when credentials are missing or wrong."""
+        return 'Bearer realm="mercato"'

@@ -1,0 +1,92 @@
+"""Public keys that verify access tokens, found by `kid` and cached per process."""
+
+import json
+import threading
+import time
+import urllib.request
+from collections.abc import Callable
+from functools import cache
+from typing import Any, Protocol
+
+import structlog
+from django.conf import settings
+from django.utils.module_loading import import_string
+from jwt import PyJWKSet
+from jwt.exceptions import PyJWKError, PyJWKSetError
+
+logger = structlog.get_logger(__name__)
+
+
+class KeySet(Protocol):
+    def key_for(self, kid: str) -> Any | None:
+        """The verifying key named `kid`, or None when no such key is published."""
+
+
+class CachedKeySet:
+    """Keys held per process and reloaded by `load()` (which returns `{kid: key}`).
+
+    The keys are reloaded after `max_age` seconds. A token naming an unknown `kid` triggers a
+    reload (that is how a rotated key is learnt without a restart), but at most one every
+    `min_reload_interval` seconds, so a flood of forged `kid`s cannot turn into a flood of loads.
+    """
+
+    def __init__(
+        self, *, load: Callable[[], dict[str, Any]], max_age: float, min_reload_interval: float
+    ) -> None:
+        self.load = load
+        self.max_age = max_age
+        self.min_reload_interval = min_reload_interval
+        self.keys: dict[str, Any] = {}
+        self.loaded_at = float("-inf")
+        self.lock = threading.Lock()
+
+    def key_for(self, kid: str) -> Any | None:
+        if self.stale(kid):
+            with self.lock:
+                if self.stale(kid):
+                    self.loaded_at = time.monotonic()
+                    self.keys = self.load()
+        return self.keys.get(kid)
+
+    def stale(self, kid: str) -> bool:
+        age = time.monotonic() - self.loaded_at
+        return age > self.max_age or (kid not in self.keys and age > self.min_reload_interval)
+
+
+def public_keys(jwks: dict) -> dict[str, Any]:
+    """The RS256 verifying keys of a JWKS document, by `kid`."""
+    if not jwks.get("keys"):
+        return {}
+    return {
+        key.key_id: key.key
+        for key in PyJWKSet.from_dict(jwks).keys
+        if key.key_id and key.algorithm_name == "RS256"
+    }
+
+
+def remote_key_set() -> CachedKeySet:
+    """identity's JWKS, fetched over HTTP; the keys already known survive a failed fetch."""
+    key_set = None
+
+    def fetch() -> dict[str, Any]:
+        try:
+            with urllib.request.urlopen(
+                settings.JWKS_URL, timeout=settings.DEPENDENCY_TIMEOUT_SECONDS * 4
+            ) as response:
+                return public_keys(json.load(response))
+        except (OSError, ValueError, PyJWKError, PyJWKSetError) as error:
+            logger.warning("jwks_fetch_failed", url=settings.JWKS_URL, error=str(error))
+            return key_set.keys
+
+    key_set = CachedKeySet(
+        load=fetch,
+        max_age=settings.JWKS_MAX_AGE_SECONDS,
+        min_reload_interval=settings.JWKS_MIN_REFETCH_SECONDS,
+    )
+    return key_set
+
+
+@cache
+def key_set() -> KeySet:
+    """This process's key set, built once by the factory named in `settings.JWT_KEY_SET`."""
+    return import_string(settings.JWT_KEY_SET)()

@@ -1,0 +1,1 @@
+"""Typed clients for the calls one service makes to another over HTTP."""

@@ -1,0 +1,71 @@
+"""Calls to identity: operators' password sign-in and this service's own service token."""
+
+import threading
+import time
+
+import requests
+from django.conf import settings
+
+from common.auth.tokens import InvalidToken, token_claims
+
+TOKEN_PATH = "/identity/api/v1/auth/token/"
+SERVICE_TOKEN_PATH = "/identity/api/v1/auth/service-token/"
+UNREACHABLE = "Identity cannot be reached; try again in a moment."
+# A cached service token is replaced this long before it expires, so none is sent stale.
+SERVICE_TOKEN_MARGIN_SECONDS = 30
+
+
+class IdentityRefused(Exception):
+    """identity said no (or could not be asked); the message is fit to show the person."""
+
+
+def post(path: str, payload: dict) -> dict:
+    try:
+        response = requests.post(
+            settings.IDENTITY_URL.rstrip("/") + path,
+            json=payload,
+            timeout=settings.DEPENDENCY_TIMEOUT_SECONDS * 4,
+        )
+    except requests.RequestException:
+        raise IdentityRefused(UNREACHABLE) from None
+    if response.status_code >= 500:
+        raise IdentityRefused(UNREACHABLE)
+    body = response.json()
+    if response.status_code != 200:
+        raise IdentityRefused(body.get("detail") or "identity refused the request.")
+    return body
+
+
+def operator_claims(*, email: str, password: str) -> dict:
+    """The verified access-token claims of the person with this e-mail and password."""
+    tokens = post(TOKEN_PATH, {"email": email, "password": password})
+    try:
+        return token_claims(tokens["access"])
+    except InvalidToken as error:
+        raise IdentityRefused(str(error)) from None
+
+
+class ServiceTokenCache:
+    """This service's client-credentials token, shared by the threads of one process."""
+
+    def __init__(self) -> None:
+        self.token = ""
+        self.expires_at = 0.0
+        self.lock = threading.Lock()
+
+    def get(self) -> str:
+        with self.lock:
+            if time.time() >= self.expires_at - SERVICE_TOKEN_MARGIN_SECONDS:
+                body = post(
+                    SERVICE_TOKEN_PATH,
+                    {
+                        "client_id": settings.SERVICE_NAME,
+                        "client_secret": settings.SERVICE_CLIENT_SECRET,
+                    },
+                )
+                self.token = body["access"]
+                self.expires_at = token_claims(self.token)["exp"]
+            return self.token
+
+
+service_token = ServiceTokenCache().get
