@@ -8,6 +8,10 @@ class Service:
     name: str
     port_offset: int
     demo_data: bool = False
+    # Runs a Celery beat beside its worker: the services whose work DESIGN.md names periodic
+    # (key-rotation housekeeping, reservation expiry, saga deadlines). The chart and compose
+    # start beat for the same services.
+    beat: bool = False
 
     def port(self, base_port: int) -> int:
         return base_port + self.port_offset
@@ -15,9 +19,9 @@ class Service:
 
 # The apps each service owns are listed in its settings.py; what each owns is in the README.
 SERVICES = (
-    Service("identity", 1, demo_data=True),
-    Service("catalog", 2, demo_data=True),
-    Service("orders", 3),
+    Service("identity", 1, demo_data=True, beat=True),
+    Service("catalog", 2, demo_data=True, beat=True),
+    Service("orders", 3, beat=True),
     Service("payments", 4),
     Service("notifications", 5),
 )

@@ -127,6 +127,14 @@ def start_service(
         [ENTRYPOINT, "worker"],
         env=service_environment(environment, service),
     )
+    if service.beat:
+        # Under this platform's home: two platforms on one machine (make run beside the e2e
+        # suite) must not share one schedule file.
+        beat_environment = {
+            **service_environment(environment, service),
+            "CELERY_BEAT_SCHEDULE": str(home / f"celerybeat-{service.name}"),
+        }
+        supervisor.start(f"{service.name}-beat", [ENTRYPOINT, "beat"], env=beat_environment)
 
 
 def start_gateway(
