@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from common.auth.views import WhoAmIApi
 from common.health import views as health
 
 # The root urlconf of each service names these as its handler404 and handler500.
@@ -29,6 +30,7 @@ def service_urlpatterns(
             include(
                 [
                     path("api/v1/", include(api)),
+                    path("api/v1/whoami/", WhoAmIApi.as_view(), name="whoami"),
                     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
                     path(
                         "api/docs/",

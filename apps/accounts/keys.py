@@ -1,8 +1,5 @@
 """identity's signing keys: made, thumbprinted, published as a JWKS, and held parsed per process."""
 
-import base64
-import hashlib
-import json
 import threading
 from datetime import datetime, timedelta
 from typing import Any
@@ -12,7 +9,6 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from jwt.algorithms import RSAAlgorithm
 
 from apps.accounts.models import SigningKey
 from common.auth.keys import CachedKeySet, public_keys
@@ -30,15 +26,6 @@ def private_key_pem(private_key: rsa.RSAPrivateKey) -> str:
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     ).decode()
-
-
-def public_jwk(private_key: rsa.RSAPrivateKey) -> dict[str, str]:
-    """The public half as a JWK whose `kid` is its RFC 7638 thumbprint."""
-    jwk = RSAAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
-    required_members = {name: jwk[name] for name in ("e", "kty", "n")}
-    canonical = json.dumps(required_members, separators=(",", ":"), sort_keys=True).encode()
-    kid = base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).rstrip(b"=").decode()
-    return {**required_members, "kid": kid, "alg": "RS256", "use": "sig"}
 
 
 def longest_token_lifetime() -> timedelta:

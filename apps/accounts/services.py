@@ -10,11 +10,12 @@ from django.utils import timezone
 from rest_framework import status
 from rest_framework_simplejwt.exceptions import TokenError
 
-from apps.accounts.keys import new_private_key, private_key_pem, public_jwk, published_signing_keys
+from apps.accounts.keys import new_private_key, private_key_pem, published_signing_keys
 from apps.accounts.models import Role, ServiceAccount, SigningKey, User
 from apps.accounts.roles import CUSTOMER_ROLE, DEFAULT_ROLES
 from apps.accounts.tokens import AccessToken, RefreshToken
 from common.api.errors import ApplicationError
+from common.auth.keys import public_jwk
 from common.auth.users import SERVICE_SUBJECT_PREFIX
 
 INVALID_CREDENTIALS = "No active account has this e-mail and password."

@@ -9,10 +9,8 @@ class AutoSchema(SpectacularAutoSchema):
         """Nested `InputSerializer`s (one per endpoint) get their endpoint's name, e.g.
         `RegisterApiInput`, instead of all colliding as `Input`."""
         name = super().get_serializer_name(serializer, direction)
-        outer, _, inner = type(serializer).__qualname__.rpartition(".")
-        if outer:
-            return outer + name
-        return name
+        outer = type(serializer).__qualname__.rpartition(".")[0]
+        return outer + name
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

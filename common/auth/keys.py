@@ -1,5 +1,7 @@
 """Public keys that verify access tokens, found by `kid` and cached per process."""
 
+import base64
+import hashlib
 import json
 import threading
 import time
@@ -12,6 +14,7 @@ import structlog
 from django.conf import settings
 from django.utils.module_loading import import_string
 from jwt import PyJWKSet
+from jwt.algorithms import RSAAlgorithm
 from jwt.exceptions import PyJWKError, PyJWKSetError
 
 logger = structlog.get_logger(__name__)
@@ -62,6 +65,15 @@ def public_keys(jwks: dict) -> dict[str, Any]:
         for key in PyJWKSet.from_dict(jwks).keys
         if key.key_id and key.algorithm_name == "RS256"
     }
+
+
+def public_jwk(private_key) -> dict[str, str]:
+    """The public half as a JWK whose `kid` is its RFC 7638 thumbprint."""
+    jwk = RSAAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
+    required_members = {name: jwk[name] for name in ("e", "kty", "n")}
+    canonical = json.dumps(required_members, separators=(",", ":"), sort_keys=True).encode()
+    kid = base64.urlsafe_b64encode(hashlib.sha256(canonical).digest()).rstrip(b"=").decode()
+    return {**required_members, "kid": kid, "alg": "RS256", "use": "sig"}
 
 
 def remote_key_set() -> CachedKeySet:

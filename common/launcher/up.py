@@ -38,7 +38,7 @@ def up() -> int:
     base_port = integer("MERCATO_BASE_PORT", default=DEFAULT_BASE_PORT, minimum=1)
     supervisor = Supervisor(log_dir=home / "logs")
     try:
-        environment = platform_environment(home)
+        environment = platform_environment(home, base_port=base_port)
         prepare_databases(supervisor, environment)
         demo_data = load_demo_data(supervisor, environment)
         for service in SERVICES:
@@ -57,10 +57,12 @@ def up() -> int:
         supervisor.stop_all()
 
 
-def platform_environment(home: Path) -> dict[str, str]:
+def platform_environment(home: Path, *, base_port: int) -> dict[str, str]:
     """What every child inherits: the servers to use and local-development defaults."""
     use_embedded_servers()
     environment = dict(os.environ)
+    identity_port = next(s.port(base_port) for s in SERVICES if s.name == "identity")
+    environment.setdefault("IDENTITY_URL", f"http://127.0.0.1:{identity_port}")
     environment.setdefault("DEBUG", "true")
     environment.setdefault("LOG_FORMAT", "console")
     environment.setdefault("WEB_CONCURRENCY", "2")

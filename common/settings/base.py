@@ -166,6 +166,7 @@ def service_settings(*, service: str, apps: list[str], user_model: str | None = 
             "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
             "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
             "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+            "TEST_REQUEST_DEFAULT_FORMAT": "json",
             "DEFAULT_AUTHENTICATION_CLASSES": [
                 "common.auth.authentication.BearerTokenAuthentication"
             ],

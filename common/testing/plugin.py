@@ -16,3 +16,7 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
     # Suites build the local-development settings (no secret needed, static files from the
     # apps) whichever servers they use; pytest-django still runs each test with DEBUG off.
     os.environ.setdefault("DEBUG", "true")
+    # Every suite talks from one address; the throttling tests set the rates they pin.
+    os.environ.setdefault(
+        "THROTTLE_RATES", "anon=100000/minute,user=100000/minute,sign_in=100000/minute"
+    )

@@ -1,9 +1,10 @@
 """Identity's users: e-mail logins that are unique whatever their case."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from apps.accounts.models import User
+from apps.accounts.models import Role, User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
 
@@ -26,8 +27,25 @@ def test_create_user_stores_the_email_in_lower_case_with_a_hashed_password():
     assert not user.is_staff
 
 
-def test_create_superuser_makes_staff_superusers():
+def test_create_superuser_gives_the_admin_role_and_so_every_admin():
     admin = User.objects.create_superuser("root@mercato.local", "s3cret-pass")
 
+    assert list(admin.roles.values_list("name", flat=True)) == ["admin"]
     assert admin.is_staff
-    assert admin.is_superuser
+    assert {"identity.admin.access", "catalog.admin.access"} <= admin.granted_scopes
+
+
+def test_a_users_scopes_are_the_union_of_its_roles_permissions():
+    user = User.objects.create_user("mixed@mercato.local", "s3cret-pass")
+    user.roles.add(Role.objects.get(name="customer"), Role.objects.get(name="finance"))
+
+    assert "orders.order.create" in user.granted_scopes
+    assert "payments.payment.refund" in user.granted_scopes
+    assert "catalog.product.write" not in user.granted_scopes
+
+
+def test_a_permission_not_shaped_service_resource_action_is_refused():
+    role = Role(name="broken", permissions=["catalog product write"])
+
+    with pytest.raises(ValidationError, match="service"):
+        role.full_clean()

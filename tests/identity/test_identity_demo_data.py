@@ -5,7 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from apps.accounts.models import User
+from apps.accounts.models import ServiceAccount, User
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_password_hasher")]
 
@@ -31,13 +31,27 @@ def test_demo_data_creates_the_five_demo_users_with_the_demo_password():
     assert all(user.is_active for user in users)
 
 
-def test_only_the_demo_admin_is_a_superuser_and_only_the_customer_is_not_staff():
+def test_each_demo_user_holds_its_role_and_only_the_customer_is_not_staff():
     load_demo_data()
 
-    superusers = set(User.objects.filter(is_superuser=True).values_list("email", flat=True))
-    outsiders = set(User.objects.filter(is_staff=False).values_list("email", flat=True))
-    assert superusers == {"admin@mercato.local"}
+    roles = {user.email: [role.name for role in user.roles.all()] for user in User.objects.all()}
+    assert roles == {
+        "admin@mercato.local": ["admin"],
+        "manager@mercato.local": ["catalog_manager"],
+        "support@mercato.local": ["support"],
+        "finance@mercato.local": ["finance"],
+        "customer@mercato.local": ["customer"],
+    }
+    outsiders = {user.email for user in User.objects.all() if not user.is_staff}
     assert outsiders == {"customer@mercato.local"}
+
+
+def test_demo_data_registers_every_other_service_with_its_development_secret():
+    load_demo_data()
+
+    accounts = {account.name: account for account in ServiceAccount.objects.all()}
+    assert set(accounts) == {"catalog", "orders", "payments", "notifications"}
+    assert accounts["orders"].check_secret("orders-local-development-only")
 
 
 def test_running_demo_data_twice_creates_no_one_twice():

@@ -8,11 +8,16 @@ from django.http import Http404
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from common.api.errors import SERVER_ERROR_DETAIL, ApplicationError, field_errors
+from common.api.views import ServiceApi
+from common.auth.permissions import PUBLIC
 
 LEAKY_MESSAGE = "password=hunter2 at db.internal"
+
+
+class PublicApi(ServiceApi):
+    required_scopes = {"get": PUBLIC, "post": PUBLIC}
 
 
 class LineInput(serializers.Serializer):
@@ -25,7 +30,7 @@ class OrderInput(serializers.Serializer):
     lines = LineInput(many=True)
 
 
-class OutOfStockApi(APIView):
+class OutOfStockApi(PublicApi):
     def get(self, request):
         raise ApplicationError(
             "Not enough stock for every line.",
@@ -36,29 +41,29 @@ class OutOfStockApi(APIView):
         )
 
 
-class PlainApplicationErrorApi(APIView):
+class PlainApplicationErrorApi(PublicApi):
     def get(self, request):
         raise ApplicationError("This cannot be done.")
 
 
-class OrderInputApi(APIView):
+class OrderInputApi(PublicApi):
     def post(self, request):
         serializer = OrderInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         return Response({"ok": True})
 
 
-class CrashingApi(APIView):
+class CrashingApi(PublicApi):
     def get(self, request):
         raise RuntimeError(LEAKY_MESSAGE)
 
 
-class DjangoNotFoundApi(APIView):
+class DjangoNotFoundApi(PublicApi):
     def get(self, request):
         raise Http404(LEAKY_MESSAGE)
 
 
-class DjangoPermissionDeniedApi(APIView):
+class DjangoPermissionDeniedApi(PublicApi):
     def get(self, request):
         raise PermissionDenied(LEAKY_MESSAGE)
 
@@ -66,7 +71,7 @@ class DjangoPermissionDeniedApi(APIView):
 HALF_WRITTEN = "written before the error"
 
 
-class HalfWrittenApi(APIView):
+class HalfWrittenApi(PublicApi):
     """Writes a row, then fails the way `failure` says."""
 
     failure: Exception | None = None

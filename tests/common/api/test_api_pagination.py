@@ -4,10 +4,13 @@ import pytest
 from django.urls import path
 from rest_framework.generics import ListAPIView
 
+from common.auth.permissions import PUBLIC
+
 ITEMS = list(range(150))
 
 
 class NumbersApi(ListAPIView):
+    required_scopes = {"get": PUBLIC}
     filter_backends = ()
 
     def get_queryset(self):

@@ -1,0 +1,26 @@
+"""identity suites: the demo people with their roles, and helpers to get their tokens."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+TOKEN_URL = "/identity/api/v1/auth/token/"
+DEMO_PASSWORD = "mercato-demo"
+
+
+@pytest.fixture
+def demo_users(db, fast_password_hasher) -> None:
+    call_command("load_demo_data", stdout=StringIO())
+
+
+@pytest.fixture
+def sign_in(api_client, demo_users):
+    """`sign_in(email)` returns the pair of tokens identity issues for that demo user."""
+
+    def obtain(email: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
+        response = api_client.post(TOKEN_URL, {"email": email, "password": password})
+        assert response.status_code == 200, response.content
+        return response.json()
+
+    return obtain

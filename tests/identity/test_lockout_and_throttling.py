@@ -1,0 +1,80 @@
+"""Brute force: an account locks after ten wrong passwords; too many requests get a 429."""
+
+from datetime import timedelta
+
+import pytest
+from axes.models import AccessAttempt
+from django.utils import timezone
+from rest_framework.throttling import SimpleRateThrottle
+
+from tests.identity.conftest import DEMO_PASSWORD, TOKEN_URL
+
+CUSTOMER = "customer@mercato.local"
+
+
+def attempt(api_client, password: str, email: str = CUSTOMER):
+    return api_client.post(TOKEN_URL, {"email": email, "password": password})
+
+
+def test_ten_wrong_passwords_lock_the_account_even_against_the_right_one(api_client, demo_users):
+    failures = [attempt(api_client, f"wrong-{n}").status_code for n in range(10)]
+
+    locked = attempt(api_client, DEMO_PASSWORD)
+
+    assert failures == [401] * 9 + [429]  # the tenth failure already answers with the lock
+    assert locked.status_code == 429
+    assert locked.json()["type"] == "urn:mercato:problem:account_locked"
+    assert locked.json()["detail"] == (
+        "This account is locked after 10 failed sign-ins. Try again in 15 minutes."
+    )
+    assert locked["Retry-After"] == "900"
+
+
+def test_the_lock_is_per_account(api_client, demo_users):
+    for n in range(10):
+        attempt(api_client, f"wrong-{n}")
+
+    assert attempt(api_client, DEMO_PASSWORD, email="support@mercato.local").status_code == 200
+
+
+def test_the_lock_lifts_when_the_cool_off_has_passed(api_client, demo_users, settings):
+    for n in range(10):
+        attempt(api_client, f"wrong-{n}")
+
+    AccessAttempt.objects.update(
+        attempt_time=timezone.now() - settings.AXES_COOLOFF_TIME - timedelta(seconds=1)
+    )
+
+    assert attempt(api_client, DEMO_PASSWORD).status_code == 200
+
+
+def test_the_identity_admin_login_locks_the_same_way(client, demo_users):
+    for n in range(10):
+        client.post("/identity/admin/login/", {"username": CUSTOMER, "password": f"wrong-{n}"})
+
+    locked = client.post("/identity/admin/login/", {"username": CUSTOMER, "password": "x"})
+
+    assert locked.status_code == 429
+    assert "This account is locked after 10 failed sign-ins" in locked.content.decode()
+
+
+@pytest.fixture
+def strict_sign_in_rate(monkeypatch):
+    """DRF reads its rates once into the throttle class, so that is where the test sets them."""
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "sign_in": "3/minute"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+
+
+def test_exceeding_a_throttle_rate_is_a_429_problem_with_retry_after(
+    api_client, demo_users, strict_sign_in_rate
+):
+    address = {"REMOTE_ADDR": "198.51.100.7"}  # a counter no other test touches
+    answers = [
+        api_client.post(TOKEN_URL, {"email": CUSTOMER, "password": "x"}, **address)
+        for _ in range(4)
+    ]
+
+    throttled = answers[-1]
+    assert [answer.status_code for answer in answers] == [401, 401, 401, 429]
+    assert throttled.json()["type"] == "urn:mercato:problem:throttled"
+    assert 0 < int(throttled["Retry-After"]) <= 60

@@ -1,0 +1,129 @@
+"""Registration, one's own profile and password, and reading or editing others by scope."""
+
+import pytest
+
+from apps.accounts.models import User
+
+REGISTER_URL = "/identity/api/v1/auth/register/"
+ME_URL = "/identity/api/v1/users/me/"
+PASSWORD_URL = "/identity/api/v1/users/me/password/"
+USERS_URL = "/identity/api/v1/users/"
+ROLES_URL = "/identity/api/v1/roles/"
+
+
+@pytest.fixture
+def as_user(api_client, sign_in):
+    """`as_user(email)`: the API client, now sending that demo user's access token."""
+
+    def authorise(email: str):
+        api_client.credentials(HTTP_AUTHORIZATION=f"Bearer {sign_in(email)['access']}")
+        return api_client
+
+    return authorise
+
+
+def test_registering_creates_a_customer_who_can_sign_in(api_client, demo_users, sign_in):
+    response = api_client.post(
+        REGISTER_URL, {"email": "New@Mercato.Test", "password": "a-long-passphrase-7"}
+    )
+
+    assert response.status_code == 201
+    assert response.json()["email"] == "new@mercato.test"
+    assert response.json()["roles"] == ["customer"]
+    assert sign_in("new@mercato.test", "a-long-passphrase-7")["access"]
+
+
+def test_a_weak_password_is_refused_naming_the_field_and_creates_no_one(api_client, demo_users):
+    response = api_client.post(REGISTER_URL, {"email": "weak@mercato.test", "password": "1234"})
+
+    assert response.status_code == 400
+    assert response.json()["type"] == "urn:mercato:problem:weak_password"
+    assert "password" in response.json()["errors"]
+    assert not User.objects.filter(email="weak@mercato.test").exists()
+
+
+def test_an_email_already_registered_in_another_case_is_refused(api_client, demo_users):
+    response = api_client.post(
+        REGISTER_URL, {"email": "CUSTOMER@mercato.local", "password": "a-long-passphrase-7"}
+    )
+
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"email": ["An account with this e-mail already exists."]}
+
+
+def test_a_customer_reads_and_renames_themself(as_user):
+    client = as_user("customer@mercato.local")
+
+    renamed = client.patch(ME_URL, {"full_name": "Cleo C."})
+
+    assert renamed.status_code == 200
+    assert client.get(ME_URL).json()["full_name"] == "Cleo C."
+
+
+def test_changing_the_password_checks_the_current_one_and_the_validators(as_user, sign_in):
+    client = as_user("customer@mercato.local")
+
+    wrong = client.post(
+        PASSWORD_URL, {"current_password": "guess", "new_password": "another-long-phrase"}
+    )
+    weak = client.post(PASSWORD_URL, {"current_password": "mercato-demo", "new_password": "abc"})
+    changed = client.post(
+        PASSWORD_URL, {"current_password": "mercato-demo", "new_password": "another-long-phrase"}
+    )
+
+    assert wrong.status_code == 400
+    assert list(wrong.json()["errors"]) == ["current_password"]
+    assert weak.status_code == 400
+    assert list(weak.json()["errors"]) == ["new_password"]
+    assert changed.status_code == 204
+    assert sign_in("customer@mercato.local", "another-long-phrase")["access"]
+
+
+def test_a_customer_may_not_list_users_but_support_may(as_user):
+    assert as_user("customer@mercato.local").get(USERS_URL).status_code == 403
+
+    listed = as_user("support@mercato.local").get(USERS_URL)
+
+    assert listed.status_code == 200
+    assert listed.json()["count"] == 5
+
+
+def test_support_reads_a_user_but_only_an_admin_changes_roles(as_user):
+    customer = User.objects.get(email="customer@mercato.local")
+    url = f"{USERS_URL}{customer.id}/"
+
+    assert as_user("support@mercato.local").get(url).json()["email"] == customer.email
+    assert as_user("support@mercato.local").patch(url, {"roles": ["support"]}).status_code == 403
+    promoted = as_user("admin@mercato.local").patch(url, {"roles": ["customer", "support"]})
+
+    assert promoted.status_code == 200
+    assert promoted.json()["roles"] == ["customer", "support"]
+
+
+def test_an_unknown_role_is_a_400_naming_the_field(as_user):
+    customer = User.objects.get(email="customer@mercato.local")
+
+    response = as_user("admin@mercato.local").patch(
+        f"{USERS_URL}{customer.id}/", {"roles": ["wizard"]}
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["roles"]
+
+
+def test_roles_are_readable_with_the_role_read_scope(as_user):
+    roles = as_user("support@mercato.local").get(ROLES_URL).json()["results"]
+
+    assert {role["name"] for role in roles} >= {
+        "customer",
+        "support",
+        "catalog_manager",
+        "finance",
+        "admin",
+    }
+
+
+def test_a_service_token_has_no_profile(api_client, token_minter):
+    response = api_client.get(ME_URL, **token_minter.authorization(subject="service:orders"))
+
+    assert response.status_code == 404
