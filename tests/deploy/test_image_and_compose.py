@@ -1,0 +1,198 @@
+"""The image, compose file and gateway config: checked as far as this machine's tools allow."""
+
+import os
+import re
+import shutil
+import string
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from services import SERVICES
+
+ROOT = Path(__file__).resolve().parents[2]
+DOCKERFILE = ROOT / "docker" / "Dockerfile"
+COMPOSE = ROOT / "docker" / "compose.yaml"
+GATEWAY_TEMPLATE = ROOT / "docker" / "gateway" / "mercato.conf.template"
+
+
+def instructions() -> list[tuple[str, str]]:
+    """The Dockerfile's instructions as (keyword, arguments), continuation lines joined."""
+    text = re.sub(r"\\\n", " ", DOCKERFILE.read_text())
+    lines = [line.strip() for line in text.splitlines()]
+    return [
+        (line.split(None, 1)[0].upper(), line.split(None, 1)[1])
+        for line in lines
+        if line and not line.startswith("#")
+    ]
+
+
+def stages() -> list[list[tuple[str, str]]]:
+    found = []
+    for keyword, arguments in instructions():
+        if keyword == "FROM":
+            found.append([])
+        if found:
+            found[-1].append((keyword, arguments))
+    return found
+
+
+def test_the_image_is_multi_stage_and_runs_as_a_numeric_non_root_user():
+    build, runtime = stages()
+
+    assert any("collectstatic" in arguments for keyword, arguments in build if keyword == "RUN")
+
+    users = [arguments for keyword, arguments in runtime if keyword == "USER"]
+    assert users == ["10001:10001"]
+    assert ("ENTRYPOINT", '["/app/docker/entrypoint"]') in runtime
+    copied_from_build = [a for k, a in runtime if k == "COPY" and a.startswith("--from=build")]
+    assert copied_from_build == ["--from=build /opt/venv /opt/venv", "--from=build /app /app"]
+
+
+def test_the_final_stage_installs_no_compilers_or_packages():
+    *_, runtime = stages()
+
+    commands = " ".join(arguments for keyword, arguments in runtime if keyword == "RUN")
+    assert not re.search(r"apt-get|apk |gcc|build-essential|pip install", commands)
+
+
+def test_the_build_context_holds_every_file_the_image_copies():
+    ignored = (ROOT / ".dockerignore").read_text().splitlines()
+    allowed = {line[1:].rstrip("/") for line in ignored if line.startswith("!")}
+    copied = []
+    for keyword, arguments in instructions():
+        if keyword == "COPY" and not arguments.startswith("--from"):
+            *sources, _ = arguments.split()
+            copied += sources
+
+    assert copied
+    for source in copied:
+        assert source in allowed, f"{source} is excluded by .dockerignore"
+        assert (ROOT / source).exists(), source
+
+
+def test_the_image_takes_only_runtime_dependencies_at_the_locks_versions(tmp_path):
+    """The Dockerfile's resolution step, run here: no test tools, nothing the lock does not pin."""
+    (compile_step,) = [a for k, a in instructions() if k == "RUN" and "uv pip compile" in a]
+    command = compile_step.split("&&")[0].replace("/tmp/runtime.txt", str(tmp_path / "rt.txt"))
+    uv = Path(sys.executable).with_name("uv")
+    subprocess.run(command.replace("uv ", f"{uv} ", 1), shell=True, check=True, cwd=ROOT)
+
+    pins = set(re.findall(r"^([a-z0-9-]+==\S+)", (tmp_path / "rt.txt").read_text(), re.M))
+    locked = set(re.findall(r"^([a-z0-9-]+==\S+)", (ROOT / "requirements.lock").read_text(), re.M))
+    names = {pin.split("==")[0] for pin in pins}
+    assert {"django", "celery", "gunicorn", "psycopg"} <= names
+    assert not names & {"pytest", "ruff", "playwright", "kubernetes-validate", "aws-cdk-lib"}
+    assert pins <= locked
+
+
+def test_static_files_collect_from_the_build_context_with_debug_off(tmp_path):
+    """The Dockerfile's collectstatic step, run in a copy of just what .dockerignore lets in."""
+    for name in ("manage.py", "pyproject.toml", "common", "apps", "services", "docker"):
+        source = ROOT / name
+        target = tmp_path / name
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, target)
+    (collect_step,) = [a for k, a in instructions() if k == "RUN" and "collectstatic" in a]
+    command = collect_step.split("&&")[0].replace("/opt/venv/bin/python", sys.executable)
+    environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+
+    subprocess.run(command, shell=True, check=True, cwd=tmp_path, env=environment)
+
+    for service in SERVICES:
+        manifest = tmp_path / "staticfiles" / service.name / "staticfiles.json"
+        assert manifest.exists(), f"{service.name} has no hashed static files manifest"
+
+
+def compose_file() -> dict:
+    return yaml.safe_load(COMPOSE.read_text())
+
+
+def test_compose_starts_web_worker_and_migrate_for_every_service_and_beat_where_needed():
+    services = compose_file()["services"]
+
+    for service in SERVICES:
+        assert services[service.name]["command"] == ["web"]
+        assert services[f"{service.name}-worker"]["command"] == ["worker"]
+        assert services[f"{service.name}-migrate"]["command"] == ["migrate"]
+        assert (f"{service.name}-beat" in services) == service.beat
+        for role in ("", "-worker", "-migrate"):
+            container = services[f"{service.name}{role}"]
+            assert container["environment"]["MERCATO_SERVICE"] == service.name
+            assert container["read_only"] is True
+            assert container["cap_drop"] == ["ALL"]
+    assert {"postgres", "redis", "gateway", "prometheus", "grafana"} <= services.keys()
+
+
+def test_docker_compose_config_accepts_the_compose_file():
+    docker = shutil.which("docker")
+    if docker is None:
+        pytest.skip("no docker client on this machine: `docker compose config` not run")
+    version = subprocess.run([docker, "compose", "version"], capture_output=True, check=False)
+    if version.returncode != 0:
+        pytest.skip("the docker client here has no compose plugin: `docker compose config` not run")
+
+    outcome = subprocess.run(
+        [docker, "compose", "-f", str(COMPOSE), "config", "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert outcome.returncode == 0, outcome.stderr
+
+
+def find_or_install_nginx() -> str | None:
+    """nginx from PATH or /usr/sbin, else Debian's nginx-light when root with apt-get."""
+    found = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
+    if found or os.geteuid() != 0 or shutil.which("apt-get") is None:
+        return found
+    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "nginx-light"]
+    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    if subprocess.run(install, capture_output=True, env=environment, check=False).returncode:
+        # A fresh machine may not have fetched the package lists yet.
+        subprocess.run(["apt-get", "update", "-q"], capture_output=True, check=False)
+        subprocess.run(install, capture_output=True, env=environment, check=False)
+    return shutil.which("nginx", path="/usr/sbin:/usr/bin")
+
+
+def test_nginx_accepts_the_gateway_configuration(tmp_path):
+    nginx = find_or_install_nginx()
+    if nginx is None:
+        pytest.skip("nginx is not installed and cannot be (not root, or no apt-get)")
+    # Filled in as `./manage.py up` does; addresses, since `nginx -t` resolves every upstream.
+    upstreams = {
+        f"{service.name.upper()}_UPSTREAM": f"127.0.0.1:{service.port(18000)}"
+        for service in SERVICES
+    }
+    routes = string.Template(GATEWAY_TEMPLATE.read_text()).safe_substitute(
+        GATEWAY_PORT="127.0.0.1:18000", **upstreams
+    )
+    (tmp_path / "mercato.conf").write_text(routes)
+    (tmp_path / "nginx.conf").write_text(
+        "pid nginx.pid;\nerror_log stderr;\nevents {}\n"
+        "http {\n  client_body_temp_path tmp;\n  proxy_temp_path tmp;\n"
+        "  include mercato.conf;\n}\n"
+    )
+
+    outcome = subprocess.run(
+        [nginx, "-t", "-p", str(tmp_path), "-c", "nginx.conf"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+    assert outcome.returncode == 0, outcome.stderr
+    assert "test is successful" in outcome.stderr
+
+
+def test_the_image_resolves_with_the_same_uv_as_development():
+    makefile = re.search(r"^UV_VERSION := (\S+)", (ROOT / "Makefile").read_text(), re.M)
+    dockerfile = re.search(r"^ARG UV_VERSION=(\S+)", DOCKERFILE.read_text(), re.M)
+
+    assert dockerfile.group(1) == makefile.group(1)
