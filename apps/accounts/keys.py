@@ -44,6 +44,14 @@ def jwks() -> dict[str, list[dict]]:
     return {"keys": [key.public_jwk for key in published_signing_keys()]}
 
 
+def signing_keys(*, now: datetime | None = None) -> QuerySet[SigningKey]:
+    """Keys allowed to sign at `now`, the current signer first."""
+    now = now or timezone.now()
+    return SigningKey.objects.filter(
+        Q(retired_at__isnull=True) | Q(retired_at__gt=now), signs_from__lte=now
+    ).order_by("-signs_from")
+
+
 class Signer:
     """The current signing key, parsed once per process and again only after a rotation."""
 
@@ -52,21 +60,16 @@ class Signer:
         self.lock = threading.Lock()
 
     def current(self) -> tuple[str, Any]:
-        key = (
-            SigningKey.objects.filter(retired_at__isnull=True)
-            .only("kid")
-            .order_by("-created_at")
-            .first()
-        )
-        if key is None:
+        kid = signing_keys().values_list("kid", flat=True).first()
+        if kid is None:
             raise LookupError("identity has no signing key; run ./manage.py identity migrate")
-        if key.kid not in self.private_keys:
+        if kid not in self.private_keys:
             with self.lock:
-                pem = SigningKey.objects.values_list("private_key_pem", flat=True).get(kid=key.kid)
-                self.private_keys[key.kid] = serialization.load_pem_private_key(
+                pem = SigningKey.objects.values_list("private_key_pem", flat=True).get(kid=kid)
+                self.private_keys[kid] = serialization.load_pem_private_key(
                     pem.encode(), password=None
                 )
-        return key.kid, self.private_keys[key.kid]
+        return kid, self.private_keys[kid]
 
 
 signer = Signer()

@@ -108,17 +108,19 @@ class ServiceAccount(models.Model):
 
 
 class SigningKey(models.Model):
-    """An RSA key that signs tokens. The newest unretired key signs; a retired one stays published
-    until every token it signed has expired."""
+    """An RSA key that signs tokens. A new key is published at once but signs only from
+    `signs_from`, once every service can have fetched it; the key it replaces is retired then and
+    stays published until every token it signed has expired."""
 
     kid = models.CharField(max_length=64, primary_key=True, help_text="RFC 7638 thumbprint.")
     private_key_pem = models.TextField()
     public_jwk = models.JSONField()
-    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    signs_from = models.DateTimeField(default=timezone.now, db_index=True)
     retired_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ("-created_at",)
+        ordering = ("-signs_from",)
 
     def __str__(self) -> str:
         return self.kid

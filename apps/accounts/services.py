@@ -1,8 +1,10 @@
 """Identity commands: every change to users, roles, service accounts, keys and tokens goes here."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
+from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
 from django.db import transaction
 from django.http import HttpRequest
@@ -162,12 +164,17 @@ def service_account_ensure(*, name: str, secret: str, roles: list[str]) -> Servi
 
 @transaction.atomic
 def signing_key_add(*, private_key=None) -> SigningKey:
-    """Makes `private_key` (a new one by default) the signer. The previous signer is retired: it
-    stays published until its tokens expire. Keys whose tokens have all expired are deleted."""
+    """Publishes `private_key` (a new one by default) and makes it the signer once every service
+    can have fetched the JWKS (`JWT_KEY_PUBLISH_AHEAD_SECONDS`), or at once when nothing signs
+    yet. The key it replaces stays published until its tokens expire; keys whose tokens have all
+    expired are deleted."""
     private_key = private_key or new_private_key()
     jwk = public_jwk(private_key)
     now = timezone.now()
-    SigningKey.objects.select_for_update().filter(retired_at__isnull=True).update(retired_at=now)
+    current = SigningKey.objects.select_for_update().filter(retired_at__isnull=True)
+    lead = timedelta(seconds=settings.JWT_KEY_PUBLISH_AHEAD_SECONDS)
+    signs_from = now + lead if current.exists() else now
+    current.update(retired_at=signs_from)
     SigningKey.objects.exclude(pk__in=published_signing_keys(now=now).values("pk")).delete()
     key, _ = SigningKey.objects.update_or_create(
         kid=jwk["kid"],
@@ -175,6 +182,7 @@ def signing_key_add(*, private_key=None) -> SigningKey:
             "private_key_pem": private_key_pem(private_key),
             "public_jwk": jwk,
             "created_at": now,
+            "signs_from": signs_from,
             "retired_at": None,
         },
     )

@@ -43,9 +43,11 @@ class IdentitySignInBackend(ModelBackend):
         if admin_access_scope() not in scopes:
             request.sign_in_refusal = NO_ADMIN_ACCESS
             raise PermissionDenied
+        email = claims.get("email", "")
         user, _ = get_user_model().objects.update_or_create(
             username=claims["sub"],
-            defaults={"email": claims.get("email", ""), "is_staff": True, "is_active": True},
+            # The admin greets an operator by first name; the e-mail is what they signed in with.
+            defaults={"email": email, "first_name": email, "is_staff": True, "is_active": True},
         )
         if user.has_usable_password():
             user.set_unusable_password()

@@ -96,6 +96,16 @@ def test_localhost_is_an_allowed_host_for_the_probes(default):
         assert "localhost" in config["data"]["ALLOWED_HOSTS"].split(",")
 
 
+def test_web_pods_accept_their_own_ip_as_host_for_prometheus(default):
+    for web in (w for w in workloads(default) if role(w) == "web"):
+        env = {e["name"]: e for e in web["spec"]["template"]["spec"]["containers"][0]["env"]}
+        assert env["POD_IP"]["valueFrom"] == {"fieldRef": {"fieldPath": "status.podIP"}}
+        # $(ALLOWED_HOSTS) is the ConfigMap's value: envFrom comes before env.
+        assert env["ALLOWED_HOSTS"]["value"] == "$(ALLOWED_HOSTS),$(POD_IP)"
+        names = list(env)
+        assert names.index("POD_IP") < names.index("ALLOWED_HOSTS")
+
+
 def test_every_worker_and_beat_has_a_liveness_probe(default):
     for workload in workloads(default):
         if role(workload) in ("worker", "beat"):

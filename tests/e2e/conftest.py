@@ -50,6 +50,19 @@ class Platform:
                 raise RuntimeError(f"the platform did not start:\n{tail}")
             time.sleep(0.5)
 
+    def manage(self, *arguments: str) -> str:
+        """Runs `./manage.py <arguments>` on this platform as an operator would; returns stdout."""
+        finished = subprocess.run(
+            [sys.executable, str(ROOT / "manage.py"), *arguments],
+            env=self.environment,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return finished.stdout
+
     def stop(self) -> None:
         """Ctrl-C, as a person would press it."""
         self.process.send_signal(signal.SIGINT)

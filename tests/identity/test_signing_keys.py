@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from apps.accounts.keys import jwks, published_signing_keys
+from apps.accounts.keys import jwks, published_signing_keys, signing_keys
 from apps.accounts.models import SigningKey
 from apps.accounts.services import signing_key_add, signing_keys_ensure
 from common.auth.keys import key_set
@@ -26,7 +26,21 @@ def test_migrate_leaves_exactly_one_signing_key():
     assert SigningKey.objects.filter(retired_at__isnull=True).count() == 1
 
 
-def test_rotation_makes_a_new_signer_and_keeps_the_old_key_published(sign_in, api_client):
+def test_a_new_key_is_published_at_once_but_signs_only_after_the_lead(settings):
+    old = SigningKey.objects.get()
+    settings.JWT_KEY_PUBLISH_AHEAD_SECONDS = 10
+
+    new = signing_key_add()
+
+    lead = timedelta(seconds=10)
+    assert published_kids() == {old.kid, new.kid}
+    assert signing_keys(now=new.signs_from - timedelta(seconds=1)).first() == old
+    assert signing_keys(now=new.signs_from).first() == new
+    assert new.signs_from - new.created_at == lead
+
+
+def test_rotation_makes_a_new_signer_and_keeps_the_old_key_published(sign_in, api_client, settings):
+    settings.JWT_KEY_PUBLISH_AHEAD_SECONDS = 0
     before = sign_in("customer@mercato.local")
     old_kid = jwt.get_unverified_header(before["access"])["kid"]
 

@@ -93,9 +93,7 @@ def test_an_access_token_is_not_a_refresh_token(api_client, sign_in):
     assert api_client.post(REFRESH_URL, {"refresh": tokens["access"]}).status_code == 401
 
 
-def test_a_service_signs_in_with_client_credentials_and_gets_only_its_roles(
-    api_client, demo_users
-):
+def test_a_service_signs_in_with_client_credentials_and_gets_only_its_roles(api_client, demo_users):
     response = api_client.post(
         SERVICE_TOKEN_URL,
         {"client_id": "orders", "client_secret": "orders-local-development-only"},
@@ -110,9 +108,7 @@ def test_a_service_signs_in_with_client_credentials_and_gets_only_its_roles(
 
 
 def test_a_wrong_client_secret_is_a_401(api_client, demo_users):
-    response = api_client.post(
-        SERVICE_TOKEN_URL, {"client_id": "orders", "client_secret": "guess"}
-    )
+    response = api_client.post(SERVICE_TOKEN_URL, {"client_id": "orders", "client_secret": "guess"})
 
     assert response.status_code == 401
     assert response.json()["type"] == "urn:mercato:problem:invalid_client"

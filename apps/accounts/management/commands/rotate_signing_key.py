@@ -7,10 +7,10 @@ from apps.accounts.services import signing_key_add
 
 class Command(BaseCommand):
     help = (
-        "Adds a signing key and makes it the signer. Earlier keys stay published in the JWKS "
-        "until the tokens they signed have expired."
+        "Publishes a new signing key, which signs once every service can have fetched it. "
+        "Earlier keys stay published in the JWKS until the tokens they signed have expired."
     )
 
     def handle(self, *args, **options) -> None:
         key = signing_key_add()
-        self.stdout.write(f"signing with {key.kid}")
+        self.stdout.write(f"published {key.kid}; it signs from {key.signs_from.isoformat()}")

@@ -1,0 +1,148 @@
+"""Identity across real processes: tokens from identity, checked by every service's own gunicorn."""
+
+import time
+import uuid
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives import serialization
+from django.test import override_settings
+
+from common.auth.keys import key_set
+from common.clients.identity import ServiceTokenCache
+from common.testing.forgery import forged_tokens
+from common.testing.tokens import TokenMinter
+from services import SERVICE_NAMES
+
+pytestmark = pytest.mark.e2e
+
+DEMO_PASSWORD = "mercato-demo"
+# identity signs with a rotated key JWT_KEY_PUBLISH_AHEAD_SECONDS (10) after publishing it.
+KEY_LEAD_DEADLINE_SECONDS = 30
+READ_SIGNING_KEY = (
+    "from apps.accounts.keys import signer; "
+    "from cryptography.hazmat.primitives import serialization as s; "
+    "kid, key = signer.current(); "
+    "print(kid); "
+    "print(key.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode())"
+)
+
+
+def sign_in(http, platform, email: str) -> dict[str, str]:
+    response = http.post(
+        platform.url("identity", "/identity/api/v1/auth/token/"),
+        json={"email": email, "password": DEMO_PASSWORD},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def kid_of(token: str) -> str:
+    return jwt.get_unverified_header(token)["kid"]
+
+
+def whoami(http, platform, service: str, access_token: str):
+    return http.get(
+        platform.url(service, f"/{service}/api/v1/whoami/"),
+        headers={"Authorization": f"Bearer {access_token}"},
+        timeout=10,
+    )
+
+
+@pytest.fixture(scope="module")
+def identity_signer(platform) -> TokenMinter:
+    """identity's own current key, read by an operator command, to sign tokens it never issued."""
+    kid, pem = platform.manage("identity", "shell", "--no-imports", "-c", READ_SIGNING_KEY).split(
+        "\n", 1
+    )
+    private_key = serialization.load_pem_private_key(pem.strip().encode(), password=None)
+    return TokenMinter(private_key=private_key, kid=kid.strip())
+
+
+def test_a_customer_token_names_a_key_the_jwks_publishes(platform, http):
+    tokens = sign_in(http, platform, "customer@mercato.local")
+
+    jwks = http.get(platform.url("identity", "/identity/.well-known/jwks.json"), timeout=5).json()
+    assert kid_of(tokens["access"]) in {key["kid"] for key in jwks["keys"]}
+
+
+def test_creating_a_product_is_401_then_403_then_201(platform, http):
+    url = platform.url("catalog", "/catalog/api/v1/products/")
+    sku = f"E2E-{uuid.uuid4().hex[:8]}"  # the suite's databases outlive a run
+    product = {"sku": sku, "name": f"Blend {sku}", "price": "9.90", "category": "coffee"}
+    customer = sign_in(http, platform, "customer@mercato.local")["access"]
+    manager = sign_in(http, platform, "manager@mercato.local")["access"]
+
+    anonymous = http.post(url, json=product, timeout=10)
+    as_customer = http.post(url, json=product, headers={"Authorization": f"Bearer {customer}"})
+    as_manager = http.post(url, json=product, headers={"Authorization": f"Bearer {manager}"})
+
+    assert [anonymous.status_code, as_customer.status_code, as_manager.status_code] == [
+        401,
+        403,
+        201,
+    ]
+    assert {r.headers["Content-Type"] for r in (anonymous, as_customer)} == {
+        "application/problem+json"
+    }
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_every_service_refuses_every_forgery(platform, http, identity_signer, service):
+    forgeries = forged_tokens(identity_signer)
+
+    answers = {name: whoami(http, platform, service, token) for name, token in forgeries.items()}
+
+    assert {name: answer.status_code for name, answer in answers.items()} == dict.fromkeys(
+        forgeries, 401
+    )
+    assert whoami(http, platform, service, identity_signer.token()).status_code == 200
+
+
+def test_tokens_from_before_and_after_a_rotation_work_everywhere(platform, http):
+    before = after = sign_in(http, platform, "customer@mercato.local")["access"]
+
+    platform.manage("identity", "rotate_signing_key")
+    deadline = time.monotonic() + KEY_LEAD_DEADLINE_SECONDS
+    while kid_of(after) == kid_of(before):
+        assert time.monotonic() < deadline, "identity never started signing with the new key"
+        time.sleep(0.5)
+        after = sign_in(http, platform, "customer@mercato.local")["access"]
+
+    # The new key was published ahead of signing, so no service refuses its first token.
+    for service in SERVICE_NAMES:
+        assert whoami(http, platform, service, before).status_code == 200
+        assert whoami(http, platform, service, after).status_code == 200
+
+
+def test_a_refresh_token_works_once_and_not_after_revoke(platform, http):
+    refresh_url = platform.url("identity", "/identity/api/v1/auth/token/refresh/")
+    revoke_url = platform.url("identity", "/identity/api/v1/auth/token/revoke/")
+    first = sign_in(http, platform, "customer@mercato.local")["refresh"]
+
+    rotated = http.post(refresh_url, json={"refresh": first}, timeout=10)
+    reused = http.post(refresh_url, json={"refresh": first}, timeout=10)
+    revoked = http.post(revoke_url, json={"refresh": rotated.json()["refresh"]}, timeout=10)
+    after_revoke = http.post(refresh_url, json={"refresh": rotated.json()["refresh"]}, timeout=10)
+
+    assert [rotated.status_code, reused.status_code] == [200, 401]
+    assert [revoked.status_code, after_revoke.status_code] == [204, 401]
+
+
+def test_a_service_token_is_fetched_once_and_reused_until_near_expiry(platform):
+    cache = ServiceTokenCache()
+    key_set.cache_clear()
+
+    with override_settings(
+        IDENTITY_URL=platform.url("identity", ""),
+        SERVICE_NAME="orders",
+        SERVICE_CLIENT_SECRET="orders-local-development-only",
+        JWKS_URL=platform.url("identity", "/identity/.well-known/jwks.json"),
+        JWT_KEY_SET="common.auth.keys.remote_key_set",
+    ):
+        first, second = cache.get(), cache.get()
+    key_set.cache_clear()
+
+    assert first == second
+    assert jwt.decode(first, options={"verify_signature": False})["sub"] == "service:orders"
