@@ -1,4 +1,4 @@
-"""Scope maps: public, any token or a named scope; a method left out is closed; owners see theirs."""
+"""Scope maps: public, any token or a named scope; a method left out is closed; owners see own."""
 
 import pytest
 from django.contrib.auth.models import Group
