@@ -188,7 +188,12 @@ def test_every_service_gets_the_environment_contract(default):
         assert data["JWKS_URL"] == (
             f"http://{FULLNAME}-identity:8000/identity/.well-known/jwks.json"
         )
-        assert {"ALLOWED_HOSTS", "LOG_LEVEL", "JWT_ISSUER", "JWT_AUDIENCE"} <= data.keys()
+        # Identity signs with the issuer and audience that every other service checks.
+        assert (data["JWT_ISSUER"], data["JWT_AUDIENCE"]) == (
+            "urn:mercato:identity",
+            "urn:mercato:api",
+        )
+        assert {"ALLOWED_HOSTS", "LOG_LEVEL"} <= data.keys()
         secret = secrets[f"{FULLNAME}-{service}"]["data"]
         assert secret.keys() == {
             "SECRET_KEY",

@@ -119,7 +119,7 @@ mercato.io/color: {{ . }}
     "CSRF_TRUSTED_ORIGINS" (join "," $origins)
     "LOG_LEVEL" $root.Values.config.logLevel
     "LOG_FORMAT" $root.Values.config.logFormat
-    "JWT_ISSUER" (default (printf "%s/identity" $identity) $root.Values.config.jwt.issuer)
+    "JWT_ISSUER" $root.Values.config.jwt.issuer
     "JWT_AUDIENCE" $root.Values.config.jwt.audience
     "JWKS_URL" (printf "%s/identity/.well-known/jwks.json" $identity)
 -}}
