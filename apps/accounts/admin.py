@@ -1,15 +1,21 @@
 """Identity's admin: operators manage users, roles, service accounts and signing keys here."""
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.contrib.postgres.forms import SimpleArrayField
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.accounts.models import Role, ServiceAccount, SigningKey, User
-from common.auth.operators import ScopedModelAdmin
+from common.auth.operators import ScopedModelAdmin, rescope
 
 admin.site.unregister(Group)  # roles replace groups
+# Unlocking an account is deleting its access attempts.
+rescope(AccessAttempt, read_scope="identity.user.read", write_scope="identity.user.write")
+for read_only_model in (AccessLog, AccessFailureLog, OutstandingToken, BlacklistedToken):
+    rescope(read_only_model, read_scope="identity.user.read")
 
 
 @admin.register(User)

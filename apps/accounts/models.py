@@ -82,6 +82,13 @@ class User(AbstractBaseUser):
     def granted_scopes(self) -> frozenset[str]:
         return scopes_of(self.roles.all())
 
+    def has_perm(self, perm: str, obj=None) -> bool:
+        """Django's permission tables are unused: every admin checks scopes instead."""
+        return False
+
+    def has_module_perms(self, app_label: str) -> bool:
+        return False
+
     @property
     def is_staff(self) -> bool:
         """Django's admin asks this; identity's admin is open to roles granting its access."""

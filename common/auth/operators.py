@@ -108,3 +108,15 @@ class ScopedModelAdmin(ScopedPermissions, admin.ModelAdmin):
 
 class ScopedTabularInline(ScopedPermissions, admin.TabularInline):
     pass
+
+
+def rescope(model, *, read_scope: str, write_scope: str = "") -> None:
+    """Keeps a library's admin for `model` but takes its permissions from scopes."""
+    library_admin = type(admin.site.get_model_admin(model))
+    admin.site.unregister(model)
+    scoped = type(
+        library_admin.__name__,
+        (ScopedPermissions, library_admin),
+        {"read_scope": read_scope, "write_scope": write_scope},
+    )
+    admin.site.register(model, scoped)

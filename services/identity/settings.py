@@ -7,7 +7,8 @@ from common.settings import environment, service_settings
 globals().update(
     service_settings(
         service="identity",
-        apps=["apps.accounts", "rest_framework_simplejwt.token_blacklist", "axes"],
+        # accounts last: its admin re-registers the other two apps' models with scopes.
+        apps=["rest_framework_simplejwt.token_blacklist", "axes", "apps.accounts"],
         user_model="accounts.User",
     )
 )

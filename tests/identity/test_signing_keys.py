@@ -8,10 +8,16 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from apps.accounts.keys import jwks, published_signing_keys, signing_keys
+from apps.accounts.keys import (
+    jwks,
+    new_private_key,
+    private_key_pem,
+    published_signing_keys,
+    signing_keys,
+)
 from apps.accounts.models import SigningKey
 from apps.accounts.services import signing_key_add, signing_keys_ensure
-from common.auth.keys import key_set
+from common.auth.keys import key_set, public_jwk
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +75,6 @@ def test_a_retired_key_leaves_the_jwks_once_its_longest_token_has_expired(settin
 
 
 def test_a_key_mounted_as_a_file_is_imported_once_and_signs(tmp_path):
-    from apps.accounts.keys import new_private_key, private_key_pem
-    from common.auth.keys import public_jwk
-
     private_key = new_private_key()
     (tmp_path / "signing.pem").write_text(private_key_pem(private_key))
 

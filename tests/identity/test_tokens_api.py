@@ -4,6 +4,7 @@ import jwt
 import pytest
 
 from apps.accounts.keys import jwks
+from apps.accounts.models import Role, User
 from tests.identity.conftest import TOKEN_URL
 
 REFRESH_URL = "/identity/api/v1/auth/token/refresh/"
@@ -68,8 +69,6 @@ def test_refreshing_rotates_and_a_used_refresh_token_is_refused(api_client, sign
 
 
 def test_a_refresh_carries_the_roles_the_user_holds_now(api_client, sign_in):
-    from apps.accounts.models import Role, User
-
     tokens = sign_in("customer@mercato.local")
     User.objects.get(email="customer@mercato.local").roles.add(Role.objects.get(name="support"))
 

@@ -1,0 +1,46 @@
+"""identity's own admin: the roles of the person signing in decide what it shows and allows."""
+
+import pytest
+
+from apps.accounts.models import User
+from tests.identity.conftest import DEMO_PASSWORD
+
+LOGIN_URL = "/identity/admin/login/"
+
+
+@pytest.fixture
+def admin_as(client, demo_users):
+    def sign_in(email: str):
+        response = client.post(LOGIN_URL, {"username": email, "password": DEMO_PASSWORD})
+        return client, response
+
+    return sign_in
+
+
+def test_support_reads_users_but_cannot_save_one(admin_as):
+    client, signed_in = admin_as("support@mercato.local")
+    customer = User.objects.get(email="customer@mercato.local")
+
+    change_page = client.get(f"/identity/admin/accounts/user/{customer.id}/change/")
+
+    assert signed_in.status_code == 302
+    assert client.get("/identity/admin/accounts/user/").status_code == 200
+    assert change_page.status_code == 200
+    assert b'name="_save"' not in change_page.content
+    assert client.get("/identity/admin/accounts/serviceaccount/").status_code == 403
+
+
+def test_an_admin_may_save_a_user(admin_as):
+    client, _ = admin_as("admin@mercato.local")
+    customer = User.objects.get(email="customer@mercato.local")
+
+    change_page = client.get(f"/identity/admin/accounts/user/{customer.id}/change/")
+
+    assert b'name="_save"' in change_page.content
+
+
+def test_a_customer_is_refused_with_a_reason(admin_as):
+    _, refused = admin_as("customer@mercato.local")
+
+    assert refused.status_code == 200
+    assert "This account may not use this admin." in refused.content.decode()
