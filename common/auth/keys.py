@@ -76,26 +76,29 @@ def public_jwk(private_key) -> dict[str, str]:
     return {**required_members, "kid": kid, "alg": "RS256", "use": "sig"}
 
 
-def remote_key_set() -> CachedKeySet:
-    """identity's JWKS, fetched over HTTP; the keys already known survive a failed fetch."""
-    key_set = None
+class JwksFetcher:
+    """Loads identity's JWKS over HTTP; when that fails, the keys it last got keep working."""
 
-    def fetch() -> dict[str, Any]:
+    def __init__(self, url: str, *, timeout: float) -> None:
+        self.url = url
+        self.timeout = timeout
+        self.last_keys: dict[str, Any] = {}
+
+    def __call__(self) -> dict[str, Any]:
         try:
-            with urllib.request.urlopen(
-                settings.JWKS_URL, timeout=settings.DEPENDENCY_TIMEOUT_SECONDS * 4
-            ) as response:
-                return public_keys(json.load(response))
+            with urllib.request.urlopen(self.url, timeout=self.timeout) as response:
+                self.last_keys = public_keys(json.load(response))
         except (OSError, ValueError, PyJWKError, PyJWKSetError) as error:
-            logger.warning("jwks_fetch_failed", url=settings.JWKS_URL, error=str(error))
-            return key_set.keys
+            logger.warning("jwks_fetch_failed", url=self.url, error=str(error))
+        return self.last_keys
 
-    key_set = CachedKeySet(
-        load=fetch,
+
+def remote_key_set() -> CachedKeySet:
+    return CachedKeySet(
+        load=JwksFetcher(settings.JWKS_URL, timeout=settings.DEPENDENCY_TIMEOUT_SECONDS * 4),
         max_age=settings.JWKS_MAX_AGE_SECONDS,
         min_reload_interval=settings.JWKS_MIN_REFETCH_SECONDS,
     )
-    return key_set
 
 
 @cache
