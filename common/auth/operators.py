@@ -61,7 +61,7 @@ class OperatorLoginForm(AdminAuthenticationForm):
 
     error_messages = {
         **AdminAuthenticationForm.error_messages,
-        "invalid_login": ("Please enter the correct e-mail and password of an operator account."),
+        "invalid_login": "Please enter the correct e-mail and password of an operator account.",
     }
 
     def clean(self):

@@ -143,6 +143,11 @@ def service_settings(*, service: str, apps: list[str], user_model: str | None = 
         # Every service sits behind one gateway host, so cookies are named and scoped per service.
         "SESSION_COOKIE_NAME": f"{service}_sessionid",
         "SESSION_COOKIE_PATH": f"/{service}/",
+        # Sessions are the admin's; an operator's roles are read at sign-in, so a changed role
+        # takes effect within a working day rather than Django's default two weeks.
+        "SESSION_COOKIE_AGE": environment.integer(
+            "ADMIN_SESSION_SECONDS", default=8 * 3600, minimum=60
+        ),
         "CSRF_COOKIE_NAME": f"{service}_csrftoken",
         "CSRF_COOKIE_PATH": f"/{service}/",
         "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https"),
