@@ -3,12 +3,15 @@
 import os
 import re
 import shutil
+import socket
 import string
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import requests
 import yaml
 
 from services import SERVICES
@@ -59,9 +62,14 @@ def test_the_final_stage_installs_no_compilers_or_packages():
     assert not re.search(r"apt-get|apk |gcc|build-essential|pip install", commands)
 
 
-def test_the_build_context_holds_every_file_the_image_copies():
+def build_context() -> set[str]:
+    """What .dockerignore lets into the build context (it excludes everything else)."""
     ignored = (ROOT / ".dockerignore").read_text().splitlines()
-    allowed = {line[1:].rstrip("/") for line in ignored if line.startswith("!")}
+    return {line[1:].rstrip("/") for line in ignored if line.startswith("!")}
+
+
+def test_the_build_context_holds_every_file_the_image_copies():
+    allowed = build_context()
     copied = []
     for keyword, arguments in instructions():
         if keyword == "COPY" and not arguments.startswith("--from"):
@@ -89,24 +97,80 @@ def test_the_image_takes_only_runtime_dependencies_at_the_locks_versions(tmp_pat
     assert pins <= locked
 
 
-def test_static_files_collect_from_the_build_context_with_debug_off(tmp_path):
-    """The Dockerfile's collectstatic step, run in a copy of just what .dockerignore lets in."""
-    for name in ("manage.py", "pyproject.toml", "common", "apps", "services", "docker"):
-        source = ROOT / name
-        target = tmp_path / name
+@pytest.fixture(scope="module")
+def image_tree(tmp_path_factory) -> Path:
+    """/app as the Dockerfile builds it: the build context, then its collectstatic step."""
+    tree = tmp_path_factory.mktemp("app")
+    for name in sorted(build_context()):
+        source, target = ROOT / name, tree / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
             shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
         else:
-            shutil.copy(source, target)
+            shutil.copy2(source, target)
     (collect_step,) = [a for k, a in instructions() if k == "RUN" and "collectstatic" in a]
     command = collect_step.split("&&")[0].replace("/opt/venv/bin/python", sys.executable)
     environment = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "DATABASE_URL")}
+    subprocess.run(command, shell=True, check=True, cwd=tree, env=environment)
+    return tree
 
-    subprocess.run(command, shell=True, check=True, cwd=tmp_path, env=environment)
 
+def test_static_files_are_collected_at_build_time_with_debug_off(image_tree):
     for service in SERVICES:
-        manifest = tmp_path / "staticfiles" / service.name / "staticfiles.json"
+        manifest = image_tree / "staticfiles" / service.name / "staticfiles.json"
         assert manifest.exists(), f"{service.name} has no hashed static files manifest"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_the_web_role_serves_probes_and_collected_static_files_with_debug_off(image_tree):
+    """The image's web process as Kubernetes runs it: DEBUG off, static files from the build."""
+    port = free_port()
+    environment = {
+        **{k: v for k, v in os.environ.items() if k != "DEBUG"},
+        "MERCATO_SERVICE": "catalog",
+        "SECRET_KEY": "test-only",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}",
+        "MERCATO_HOME": str(image_tree / "home"),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+    web = subprocess.Popen(
+        [str(image_tree / "docker" / "entrypoint"), "web"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        live = wait_for(f"{base}/healthz/live")
+        css = requests.get(f"{base}/catalog/static/admin/css/base.css", timeout=5)
+        pod_ip = requests.get(f"{base}/healthz/live", headers={"Host": "10.1.2.3"}, timeout=5)
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+
+    assert live.status_code == 200
+    assert css.status_code == 200
+    assert css.headers["Content-Type"].startswith("text/css")
+    # Why the chart's probes send `Host: localhost` and web pods add their IP to ALLOWED_HOSTS.
+    assert pod_ip.status_code == 400
+
+
+def wait_for(url: str) -> requests.Response:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            # The socket accepts before the worker has booted; the first answer can take a while.
+            return requests.get(url, timeout=30)
+        except requests.ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
 
 
 def compose_file() -> dict:
