@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 SERVICES := identity catalog orders payments notifications
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq >/dev/null
 
-.PHONY: run test lint format install chart browser
+.PHONY: run test lint format install chart browser bench
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ browser:
 # The Helm chart, image and compose checks; helm itself comes out of a PyPI package (tests/deploy).
 chart: install
 	$(BIN)/python -m pytest tests/deploy --ds=services.catalog.settings
+
+# Speed targets, printed as ratios against a baseline measured in the same run.
+bench: install
+	$(BIN)/python bench/tokens.py
 
 format: install
 	$(BIN)/ruff check --fix .
