@@ -304,10 +304,12 @@ def test_blue_green_renders_both_colours_and_services_select_the_active_one(char
 
     deployments = by_kind(manifests, "Deployment")
     for service in SERVICE_NAMES:
-        blue = deployments[f"{FULLNAME}-{service}-web-blue"]
-        green = deployments[f"{FULLNAME}-{service}-web-green"]
-        assert blue["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":1.4.2")
-        assert green["spec"]["template"]["spec"]["containers"][0]["image"].endswith(":1.5.0")
+        for colour, tag in (("blue", "1.4.2"), ("green", "1.5.0")):
+            pod = deployments[f"{FULLNAME}-{service}-web-{colour}"]["spec"]["template"]["spec"]
+            images = {c["image"] for c in [*pod["initContainers"], *pod["containers"]]}
+            assert images == {f"ghcr.io/mercato/mercato:{tag}"}
+        worker = deployments[f"{FULLNAME}-{service}-worker"]["spec"]["template"]["spec"]
+        assert worker["containers"][0]["image"] == "ghcr.io/mercato/mercato:1.5.0"
         selector = by_kind(manifests, "Service")[f"{FULLNAME}-{service}"]["spec"]["selector"]
         assert selector["mercato.io/color"] == active
         assert selector["app.kubernetes.io/component"] == "web"

@@ -203,8 +203,9 @@ spec:
     {{- toYaml $root.Values.podSecurityContext | nindent 4 }}
   {{- if .initContainer }}
   initContainers:
+    {{- /* The pod's own code decides: an older colour's pods need only their own migrations. */}}
     - name: migrate-wait
-      image: {{ include "mercato.image" (dict "root" $root) }}
+      image: {{ include "mercato.image" (dict "root" $root "tag" .tag) }}
       imagePullPolicy: {{ $root.Values.image.pullPolicy }}
       args: [migrate-wait]
       {{- include "mercato.envFrom" . | nindent 6 }}
