@@ -102,9 +102,11 @@ mercato.io/color: {{ . }}
 {{- define "mercato.configData" -}}
 {{- $root := .root -}}
 {{- $hosts := list "localhost" "127.0.0.1" -}}
+{{- $urls := dict -}}
 {{- range $name, $_ := include "mercato.services" $root | fromJson -}}
 {{- $host := include "mercato.serviceHost" (dict "root" $root "service" $name) -}}
 {{- $hosts = concat $hosts (list $host (printf "%s.%s.svc" $host $root.Release.Namespace)) -}}
+{{- $_ := set $urls (printf "%s_URL" (upper $name)) (printf "http://%s:8000" $host) -}}
 {{- end -}}
 {{- $routeHosts := list -}}
 {{- if $root.Values.ingress.enabled -}}{{- $routeHosts = $root.Values.ingress.hosts -}}{{- end -}}
@@ -123,9 +125,7 @@ mercato.io/color: {{ . }}
     "JWT_AUDIENCE" $root.Values.config.jwt.audience
     "JWKS_URL" (printf "%s/identity/.well-known/jwks.json" $identity)
 -}}
-{{- range $name, $_ := include "mercato.services" $root | fromJson -}}
-{{- $_ := set $data (printf "%s_URL" (upper $name)) (printf "http://%s:8000" (include "mercato.serviceHost" (dict "root" $root "service" $name))) -}}
-{{- end -}}
+{{- $data = merge $data $urls -}}
 {{- if eq .service "identity" -}}
 {{- $_ := set $data "JWT_SIGNING_KEYS_DIR" "/etc/mercato/signing-keys" -}}
 {{- end -}}
