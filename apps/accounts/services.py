@@ -13,7 +13,7 @@ from rest_framework import status
 from rest_framework_simplejwt.exceptions import TokenError
 
 from apps.accounts.keys import new_private_key, private_key_pem, published_signing_keys
-from apps.accounts.models import Role, ServiceAccount, SigningKey, User
+from apps.accounts.models import Role, ServiceAccount, SigningKey, User, scopes_of
 from apps.accounts.roles import CUSTOMER_ROLE, DEFAULT_ROLES
 from apps.accounts.tokens import AccessToken, RefreshToken
 from common.api.errors import ApplicationError
@@ -37,7 +37,7 @@ def token_pair_for(user: User) -> dict[str, str]:
     refresh = RefreshToken.for_user(user)
     refresh["email"] = user.email
     refresh["roles"] = sorted(role.name for role in roles)
-    refresh["scope"] = " ".join(sorted(user.granted_scopes))
+    refresh["scope"] = " ".join(sorted(scopes_of(roles)))
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -80,7 +80,7 @@ def service_token_obtain(*, client_id: str, client_secret: str) -> dict[str, str
     access = AccessToken()
     access["sub"] = f"{SERVICE_SUBJECT_PREFIX}{account.name}"
     access["roles"] = sorted(role.name for role in roles)
-    access["scope"] = " ".join(sorted({p for role in roles for p in role.permissions}))
+    access["scope"] = " ".join(sorted(scopes_of(roles)))
     return {"access": str(access)}
 
 
