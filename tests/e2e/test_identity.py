@@ -146,3 +146,39 @@ def test_a_service_token_is_fetched_once_and_reused_until_near_expiry(platform):
 
     assert first == second
     assert jwt.decode(first, options={"verify_signature": False})["sub"] == "service:orders"
+
+
+def admin_sign_in(http, platform, service: str, email: str, password: str) -> str:
+    """Posts the admin login form as a browser would; returns the page it answers with."""
+    login_url = platform.url(service, f"/{service}/admin/login/")
+    http.get(login_url, timeout=10)
+    form = {
+        "username": email,
+        "password": password,
+        "csrfmiddlewaretoken": http.cookies[f"{service}_csrftoken"],
+    }
+    return http.post(login_url, data=form, headers={"Referer": login_url}, timeout=10).text
+
+
+def test_ten_wrong_passwords_in_a_services_admin_lock_the_account_everywhere(platform, http):
+    email = f"locked-{uuid.uuid4().hex[:8]}@mercato.test"
+    password = "a-long-passphrase-7"
+    registered = http.post(
+        platform.url("identity", "/identity/api/v1/auth/register/"),
+        json={"email": email, "password": password},
+        timeout=10,
+    )
+    assert registered.status_code == 201
+
+    for attempt in range(10):
+        admin_sign_in(http, platform, "catalog", email, f"wrong-{attempt}")
+    catalog_page = admin_sign_in(http, platform, "catalog", email, password)
+    token = http.post(
+        platform.url("identity", "/identity/api/v1/auth/token/"),
+        json={"email": email, "password": password},
+        timeout=10,
+    )
+
+    assert "This account is locked after 10 failed sign-ins." in catalog_page
+    assert token.status_code == 429
+    assert int(token.headers["Retry-After"]) > 0
