@@ -1,4 +1,5 @@
-"""App config of identity's accounts: default roles and a signing key exist after every migrate."""
+"""App config of identity's accounts: after every migrate the default roles, a signing key and the
+mounted service accounts exist."""
 
 from pathlib import Path
 
@@ -7,12 +8,18 @@ from django.conf import settings
 from django.db.models.signals import post_migrate
 
 
-def ensure_roles_and_keys(sender, using, **kwargs) -> None:
-    from apps.accounts.services import roles_ensure_defaults, signing_keys_ensure
+def ensure_roles_keys_and_service_accounts(sender, using, **kwargs) -> None:
+    from apps.accounts.services import (
+        roles_ensure_defaults,
+        service_accounts_ensure,
+        signing_keys_ensure,
+    )
 
     roles_ensure_defaults()
-    directory = settings.JWT_SIGNING_KEYS_DIR
-    signing_keys_ensure(directory=Path(directory) if directory else None)
+    keys_directory = settings.JWT_SIGNING_KEYS_DIR
+    signing_keys_ensure(directory=Path(keys_directory) if keys_directory else None)
+    if settings.SERVICE_ACCOUNT_SECRETS_DIR:
+        service_accounts_ensure(directory=Path(settings.SERVICE_ACCOUNT_SECRETS_DIR))
 
 
 class AccountsConfig(AppConfig):
@@ -20,4 +27,4 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        post_migrate.connect(ensure_roles_and_keys, sender=self)
+        post_migrate.connect(ensure_roles_keys_and_service_accounts, sender=self)

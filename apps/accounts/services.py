@@ -154,12 +154,30 @@ def roles_ensure_defaults() -> None:
 
 @transaction.atomic
 def service_account_ensure(*, name: str, secret: str, roles: list[str]) -> ServiceAccount:
-    """Creates or updates the service account `name` with this secret and these roles."""
-    account = ServiceAccount.objects.filter(name=name).first() or ServiceAccount(name=name)
-    account.set_secret(secret)
-    account.save()
-    account.roles.set(Role.objects.filter(name__in=roles))
+    """The service account `name`, made with `roles` if missing, and holding `secret` from now on.
+    An existing account keeps its roles: operators edit them in the admin."""
+    account = ServiceAccount.objects.filter(name=name).first()
+    if account is None:
+        account = ServiceAccount(name=name)
+        account.set_secret(secret)
+        account.save()
+        account.roles.set(Role.objects.filter(name__in=roles))
+    elif not account.check_secret(secret):
+        account.set_secret(secret)
+        account.save(update_fields=["secret_hash"])
     return account
+
+
+def service_accounts_ensure(*, directory: Path) -> None:
+    """One account per file in `directory`, named by the file and holding its content as the
+    secret (Kubernetes mounts each service's client secret there)."""
+    for path in sorted(directory.iterdir()):
+        if not path.name.startswith(".") and path.is_file():
+            service_account_ensure(
+                name=path.name,
+                secret=path.read_text().strip(),
+                roles=[f"service_{path.name}"],
+            )
 
 
 @transaction.atomic

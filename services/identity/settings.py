@@ -21,6 +21,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 JWT_KEY_SET = "apps.accounts.keys.local_key_set"
 JWT_SIGNING_KEYS_DIR = environment.optional_text("JWT_SIGNING_KEYS_DIR", default="")
+SERVICE_ACCOUNT_SECRETS_DIR = environment.optional_text("SERVICE_ACCOUNT_SECRETS_DIR", default="")
 # Longer than JWKS_MIN_REFETCH_SECONDS everywhere, so no service meets a kid it may not fetch yet.
 JWT_KEY_PUBLISH_AHEAD_SECONDS = environment.integer("JWT_KEY_PUBLISH_AHEAD_SECONDS", default=10)
 SIMPLE_JWT = {

@@ -240,6 +240,21 @@ def test_identity_pods_mount_the_signing_keys_and_no_other_pods_do(default):
     assert identity["JWT_SIGNING_KEYS_DIR"] == "/etc/mercato/signing-keys"
 
 
+def test_identity_pods_mount_every_other_services_client_secret(default):
+    for workload in workloads(default):
+        if service_of(workload) != "identity":
+            continue
+        volumes = {v["name"]: v for v in workload["spec"]["template"]["spec"]["volumes"]}
+        sources = volumes["service-accounts"]["projected"]["sources"]
+        assert {source["secret"]["name"]: source["secret"]["items"] for source in sources} == {
+            f"{FULLNAME}-{service}": [{"key": "SERVICE_CLIENT_SECRET", "path": service}]
+            for service in SERVICE_NAMES
+            if service != "identity"
+        }
+    identity = by_kind(default, "ConfigMap")[f"{FULLNAME}-identity"]["data"]
+    assert identity["SERVICE_ACCOUNT_SECRETS_DIR"] == "/etc/mercato/service-accounts"
+
+
 def test_the_generated_signing_key_is_an_rsa_private_key(default):
     import base64
 

@@ -128,6 +128,7 @@ mercato.io/color: {{ . }}
 {{- $data = merge $data $urls -}}
 {{- if eq .service "identity" -}}
 {{- $_ := set $data "JWT_SIGNING_KEYS_DIR" "/etc/mercato/signing-keys" -}}
+{{- $_ := set $data "SERVICE_ACCOUNT_SECRETS_DIR" "/etc/mercato/service-accounts" -}}
 {{- end -}}
 {{- range $key, $value := include "mercato.merge" (dict "base" $root.Values.config.env "over" (.values.env | default dict)) | fromJson -}}
 {{- $_ := set $data $key (toString $value) -}}
@@ -235,6 +236,20 @@ spec:
       secret:
         secretName: {{ include "mercato.signingKeysSecretName" $root }}
         defaultMode: 0440
+    {{- /* identity registers each service's client secret as that service's account. */}}
+    - name: service-accounts
+      projected:
+        defaultMode: 0440
+        sources:
+          {{- range $name, $_ := include "mercato.services" $root | fromJson }}
+          {{- if ne $name "identity" }}
+          - secret:
+              name: {{ include "mercato.secretName" (dict "root" $root "service" $name) }}
+              items:
+                - key: SERVICE_CLIENT_SECRET
+                  path: {{ $name }}
+          {{- end }}
+          {{- end }}
     {{- end }}
   {{- if and $root.Values.topologySpread.enabled (ne .role "migrate") }}
   topologySpreadConstraints:
@@ -275,6 +290,9 @@ envFrom:
 {{- if eq .service "identity" }}
 - name: signing-keys
   mountPath: /etc/mercato/signing-keys
+  readOnly: true
+- name: service-accounts
+  mountPath: /etc/mercato/service-accounts
   readOnly: true
 {{- end }}
 {{- end -}}
