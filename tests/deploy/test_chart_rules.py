@@ -1,10 +1,13 @@
 """The chart's rules, read off the rendered objects: hardening, probes, migrations, checksums."""
 
+import base64
+
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
-from services import SERVICES
+from services import SERVICE_NAMES, SERVICES
 
-SERVICE_NAMES = [service.name for service in SERVICES]
 BEAT_SERVICES = {service.name for service in SERVICES if service.beat}
 FULLNAME = "shop-mercato"
 
@@ -205,8 +208,6 @@ def test_every_service_gets_the_environment_contract(default):
 
 
 def test_database_url_names_each_services_own_database(default):
-    import base64
-
     secrets = by_kind(default, "Secret")
     urls = {
         service: base64.b64decode(secrets[f"{FULLNAME}-{service}"]["data"]["DATABASE_URL"])
@@ -256,11 +257,6 @@ def test_identity_pods_mount_every_other_services_client_secret(default):
 
 
 def test_the_generated_signing_key_is_an_rsa_private_key(default):
-    import base64
-
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
     signing = by_kind(default, "Secret")[f"{FULLNAME}-identity-signing-keys"]
     pem = base64.b64decode(signing["data"]["signing-key.pem"])
 
