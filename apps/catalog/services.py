@@ -49,20 +49,26 @@ def product_upsert(
     return product
 
 
-def taken_fields(model, *, exclude_id=None, **values) -> dict[str, list[str]]:
-    """The unique fields among `values` that another row already holds."""
+def ensure_unique(model, *, exclude_id=None, **values) -> None:
+    """Refuses with a 409 naming each field whose value another row already holds."""
     others = model.objects.exclude(id=exclude_id) if exclude_id else model.objects.all()
-    return {
+    taken = {
         field: [f"Another {model._meta.verbose_name} already has this {field}."]
         for field, value in values.items()
-        if value is not None and others.filter(**{field: value}).exists()
+        if others.filter(**{field: value}).exists()
     }
+    if taken:
+        raise ApplicationError(ALREADY_TAKEN, status=409, code="conflict", errors=taken)
 
 
-def ensure_unique(model, *, exclude_id=None, **values) -> None:
-    errors = taken_fields(model, exclude_id=exclude_id, **values)
-    if errors:
-        raise ApplicationError(ALREADY_TAKEN, status=409, code="conflict", errors=errors)
+def saved_with_changes(instance, *, changes: dict, unique: tuple[str, ...]):
+    """`instance` with `changes` saved, unless another row holds a new value of a `unique` field."""
+    new_values = {field: changes[field] for field in unique if field in changes}
+    ensure_unique(type(instance), exclude_id=instance.id, **new_values)
+    for field, value in changes.items():
+        setattr(instance, field, value)
+    instance.save()
+    return instance
 
 
 @transaction.atomic
@@ -96,11 +102,7 @@ def product_create(
 
 @transaction.atomic
 def product_update(*, product: Product, **changes) -> Product:
-    ensure_unique(Product, exclude_id=product.id, sku=changes.get("sku"), slug=changes.get("slug"))
-    for field, value in changes.items():
-        setattr(product, field, value)
-    product.save()
-    return product
+    return saved_with_changes(product, changes=changes, unique=("sku", "slug"))
 
 
 @transaction.atomic
@@ -119,11 +121,7 @@ def category_create(*, name: str, slug: str = "", description: str = "") -> Cate
 
 @transaction.atomic
 def category_update(*, category: Category, **changes) -> Category:
-    ensure_unique(Category, exclude_id=category.id, slug=changes.get("slug"))
-    for field, value in changes.items():
-        setattr(category, field, value)
-    category.save()
-    return category
+    return saved_with_changes(category, changes=changes, unique=("slug",))
 
 
 @transaction.atomic

@@ -12,6 +12,10 @@ class AutoSchema(SpectacularAutoSchema):
         outer = type(serializer).__qualname__.rpartition(".")[0]
         return outer + name
 
+    def get_request_serializer(self):
+        """A view's `input_serializer` (see common.api.views) describes what its writes accept."""
+        return getattr(self.view, "input_serializer", None) or super().get_request_serializer()
+
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):
     target_class = "common.auth.authentication.BearerTokenAuthentication"

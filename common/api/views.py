@@ -1,8 +1,12 @@
 """The base of every endpoint: a scope map for access and one way to read validated input."""
 
-from rest_framework import serializers
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
+
+from common.auth.permissions import PUBLIC
 
 
 def validated(serializer_class: type[serializers.Serializer], request: Request, **kwargs) -> dict:
@@ -19,3 +23,40 @@ class ServiceApi(APIView):
 
     def parse(self, serializer_class: type[serializers.Serializer], request: Request, **kwargs):
         return validated(serializer_class, request, **kwargs)
+
+
+class EditableDetailApi(generics.RetrieveAPIView):
+    """One record: read with `read_scope`; replaced (PUT), changed (PATCH) or removed (DELETE)
+    with `write_scope`. Subclasses set `input_serializer` and the two hooks below, which call the
+    app's services; the record is rendered with `serializer_class`."""
+
+    read_scope: str | None = PUBLIC
+    write_scope: str
+    input_serializer: type[serializers.Serializer]
+
+    @property
+    def required_scopes(self) -> dict[str, str | None]:
+        write = self.write_scope
+        return {"get": self.read_scope, "put": write, "patch": write, "delete": write}
+
+    def save(self, instance, changes: dict):
+        """Applies the validated `changes` to `instance` and returns it."""
+        raise NotImplementedError
+
+    def remove(self, instance) -> None:
+        raise NotImplementedError
+
+    def put(self, request, **kwargs):
+        return self.change(request, partial=False)
+
+    def patch(self, request, **kwargs):
+        return self.change(request, partial=True)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, **kwargs):
+        self.remove(self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def change(self, request, *, partial: bool) -> Response:
+        changes = validated(self.input_serializer, request, partial=partial)
+        return Response(self.get_serializer(self.save(self.get_object(), changes)).data)

@@ -9,7 +9,7 @@ from apps.catalog.api.filters import ProductFilter
 from apps.catalog.api.serializers import CategoryOutput, ProductOutput
 from apps.catalog.models import Category
 from apps.catalog.selectors import category_list, product_list
-from common.api.views import validated
+from common.api.views import EditableDetailApi, validated
 from common.auth.permissions import PUBLIC
 
 WRITE_SCOPE = "catalog.product.write"
@@ -50,13 +50,11 @@ class ProductListApi(generics.ListAPIView):
         return Response(ProductOutput(product).data, status=status.HTTP_201_CREATED)
 
 
-class ProductDetailApi(generics.RetrieveAPIView):
-    required_scopes = {
-        "get": PUBLIC,
-        "put": WRITE_SCOPE,
-        "patch": WRITE_SCOPE,
-        "delete": WRITE_SCOPE,
-    }
+class ProductDetailApi(EditableDetailApi):
+    """A product: anyone reads it; a catalog manager changes it or archives it (DELETE)."""
+
+    write_scope = WRITE_SCOPE
+    input_serializer = ProductInput
     serializer_class = ProductOutput
     lookup_url_kwarg = "product_id"
 
@@ -64,23 +62,11 @@ class ProductDetailApi(generics.RetrieveAPIView):
         # Writers reach archived products too, so they can bring one back.
         return product_list(include_archived=self.request.method != "GET")
 
-    @extend_schema(request=ProductInput, responses=ProductOutput)
-    def put(self, request, product_id):
-        return self.update(request, partial=False)
+    def save(self, instance, changes):
+        return services.product_update(product=instance, **changes)
 
-    @extend_schema(request=ProductInput, responses=ProductOutput)
-    def patch(self, request, product_id):
-        return self.update(request, partial=True)
-
-    @extend_schema(responses={204: None})
-    def delete(self, request, product_id):
-        services.product_archive(product=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def update(self, request, *, partial: bool) -> Response:
-        changes = validated(ProductInput, request, partial=partial)
-        product = services.product_update(product=self.get_object(), **changes)
-        return Response(ProductOutput(product).data)
+    def remove(self, instance):
+        services.product_archive(product=instance)
 
 
 class CategoryListApi(generics.ListAPIView):
@@ -97,33 +83,19 @@ class CategoryListApi(generics.ListAPIView):
         return Response(CategoryOutput(category).data, status=status.HTTP_201_CREATED)
 
 
-class CategoryDetailApi(generics.RetrieveAPIView):
-    required_scopes = {
-        "get": PUBLIC,
-        "put": WRITE_SCOPE,
-        "patch": WRITE_SCOPE,
-        "delete": WRITE_SCOPE,
-    }
+class CategoryDetailApi(EditableDetailApi):
+    """A category: anyone reads it; a catalog manager changes it or deletes it once empty."""
+
+    write_scope = WRITE_SCOPE
+    input_serializer = CategoryInput
     serializer_class = CategoryOutput
     lookup_url_kwarg = "category_id"
 
     def get_queryset(self):
         return category_list()
 
-    @extend_schema(request=CategoryInput, responses=CategoryOutput)
-    def put(self, request, category_id):
-        return self.update(request, partial=False)
+    def save(self, instance, changes):
+        return services.category_update(category=instance, **changes)
 
-    @extend_schema(request=CategoryInput, responses=CategoryOutput)
-    def patch(self, request, category_id):
-        return self.update(request, partial=True)
-
-    @extend_schema(responses={204: None})
-    def delete(self, request, category_id):
-        services.category_delete(category=self.get_object())
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-    def update(self, request, *, partial: bool) -> Response:
-        changes = validated(CategoryInput, request, partial=partial)
-        category = services.category_update(category=self.get_object(), **changes)
-        return Response(CategoryOutput(category).data)
+    def remove(self, instance):
+        services.category_delete(category=instance)
