@@ -28,9 +28,12 @@ def post(path: str, payload: dict) -> dict:
         )
     except requests.RequestException:
         raise IdentityRefused(UNREACHABLE) from None
+    try:
+        body = response.json()
+    except ValueError:  # a proxy's error page, not identity's answer
+        raise IdentityRefused(UNREACHABLE) from None
     if response.status_code >= 500:
         raise IdentityRefused(UNREACHABLE)
-    body = response.json()
     if response.status_code != 200:
         raise IdentityRefused(body.get("detail") or "identity refused the request.")
     return body
