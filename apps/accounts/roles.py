@@ -1,7 +1,8 @@
 """The permission strings of every service and the default roles made of them (DESIGN §4)."""
 
+from services import SERVICE_NAMES
+
 CUSTOMER_ROLE = "customer"
-SERVICE_NAMES = ("identity", "catalog", "orders", "payments", "notifications")
 ADMIN_ACCESS = frozenset(f"{service}.admin.access" for service in SERVICE_NAMES)
 
 CUSTOMER = frozenset(

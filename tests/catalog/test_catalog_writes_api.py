@@ -144,3 +144,16 @@ def test_a_request_with_a_token_costs_the_same_queries_as_one_without(
 
     with django_assert_num_queries(2):  # the count and the page
         api_client.get(PRODUCTS_URL, **manager)
+
+
+def test_put_replaces_the_whole_product_so_every_field_is_required(api_client, coffee, manager):
+    product = ProductFactory(category=coffee)
+    url = f"{PRODUCTS_URL}{product.id}/"
+
+    partial = api_client.put(url, {"price": "3.00"}, **manager)
+    whole = api_client.put(url, new_product(sku=product.sku, price="3.00"), **manager)
+
+    assert partial.status_code == 400
+    assert set(partial.json()["errors"]) == {"sku", "name", "category"}
+    assert whole.status_code == 200
+    assert whole.json()["price"] == "3.00"

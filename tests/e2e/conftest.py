@@ -17,6 +17,8 @@ from services import SERVICES
 ROOT = Path(__file__).resolve().parents[2]
 BASE_PORT = 18000
 START_TIMEOUT_SECONDS = 180
+# load_demo_data's password; the suite runs under catalog's settings, so it cannot import it.
+DEMO_PASSWORD = "mercato-demo"
 
 
 class Platform:

@@ -5,11 +5,12 @@ from decimal import Decimal
 
 import pytest
 
+from tests.e2e.conftest import DEMO_PASSWORD
+
 pytestmark = pytest.mark.e2e
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-DEMO_PASSWORD = "mercato-demo"
 
 
 @pytest.fixture(scope="module")

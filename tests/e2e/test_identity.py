@@ -13,10 +13,10 @@ from common.clients.identity import ServiceTokenCache
 from common.testing.forgery import forged_tokens
 from common.testing.tokens import TokenMinter
 from services import SERVICE_NAMES
+from tests.e2e.conftest import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 
-DEMO_PASSWORD = "mercato-demo"
 # identity signs with a rotated key JWT_KEY_PUBLISH_AHEAD_SECONDS (10) after publishing it.
 KEY_LEAD_DEADLINE_SECONDS = 30
 READ_SIGNING_KEY = (

@@ -5,8 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from apps.accounts.management.commands.load_demo_data import DEMO_PASSWORD
+
 TOKEN_URL = "/identity/api/v1/auth/token/"
-DEMO_PASSWORD = "mercato-demo"
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 import pytest
 
 from apps.accounts.models import User
+from tests.identity.conftest import DEMO_PASSWORD
 
 REGISTER_URL = "/identity/api/v1/auth/register/"
 ME_URL = "/identity/api/v1/users/me/"
@@ -66,9 +67,9 @@ def test_changing_the_password_checks_the_current_one_and_the_validators(as_user
     wrong = client.post(
         PASSWORD_URL, {"current_password": "guess", "new_password": "another-long-phrase"}
     )
-    weak = client.post(PASSWORD_URL, {"current_password": "mercato-demo", "new_password": "abc"})
+    weak = client.post(PASSWORD_URL, {"current_password": DEMO_PASSWORD, "new_password": "abc"})
     changed = client.post(
-        PASSWORD_URL, {"current_password": "mercato-demo", "new_password": "another-long-phrase"}
+        PASSWORD_URL, {"current_password": DEMO_PASSWORD, "new_password": "another-long-phrase"}
     )
 
     assert wrong.status_code == 400
