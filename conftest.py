@@ -1,3 +1,3 @@
 """Root conftest: shares common/testing's fixtures with every suite."""
 
-pytest_plugins = ["common.testing.fixtures", "common.testing.tokens"]
+pytest_plugins = ["common.testing.fixtures", "common.testing.tokens", "common.testing.events"]

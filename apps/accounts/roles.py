@@ -4,6 +4,9 @@ from services import SERVICE_NAMES
 
 CUSTOMER_ROLE = "customer"
 ADMIN_ACCESS = frozenset(f"{service}.admin.access" for service in SERVICE_NAMES)
+# Each service's outbox and dead letters, in its admin.
+EVENT_READ = frozenset(f"{service}.event.read" for service in SERVICE_NAMES)
+EVENT_REPLAY = frozenset(f"{service}.event.replay" for service in SERVICE_NAMES)
 
 CUSTOMER = frozenset(
     {
@@ -15,7 +18,7 @@ CUSTOMER = frozenset(
         "notifications.notification.read",
     }
 )
-SUPPORT = ADMIN_ACCESS | {
+SUPPORT = ADMIN_ACCESS | EVENT_READ | {
     "identity.user.read",
     "identity.role.read",
     "catalog.product.read",
@@ -45,6 +48,7 @@ ADMIN = (
     | SUPPORT
     | CATALOG_MANAGER
     | FINANCE
+    | EVENT_REPLAY
     | {
         "identity.user.write",
         "identity.role.write",

@@ -3,6 +3,9 @@
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from kombu import Queue
+
+from common.events.subscriptions import events_queue
 from common.settings import environment
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -21,6 +24,7 @@ SHARED_APPS = [
     "django_prometheus",
     "django_structlog",
     "common",
+    "common.events",
 ]
 
 MIDDLEWARE = [
@@ -87,8 +91,15 @@ def local_development_secret(service: str) -> str:
     return f"{service}-local-development-only"
 
 
-def service_settings(*, service: str, apps: list[str], user_model: str | None = None) -> dict:
-    """All Django settings of `service`, read from the environment and validated."""
+def service_settings(
+    *,
+    service: str,
+    apps: list[str],
+    user_model: str | None = None,
+    periodic_tasks: dict | None = None,
+) -> dict:
+    """All Django settings of `service`, read from the environment and validated; `periodic_tasks`
+    adds to the beat schedule (every publishing service sweeps its outbox)."""
     database = environment.database("DATABASE_URL", service=service)
     redis_url = environment.url("REDIS_URL", schemes=("redis", "rediss", "unix"))
     broker_url = environment.url(
@@ -220,6 +231,21 @@ def service_settings(*, service: str, apps: list[str], user_model: str | None = 
         },
         "CELERY_BROKER_URL": broker_url,
         "CELERY_TASK_DEFAULT_QUEUE": service,
+        "CELERY_TASK_QUEUES": [Queue(service), events_queue(service)],
+        "CELERY_BEAT_SCHEDULE": {
+            "sweep-outbox": {
+                "task": "mercato.events.sweep_outbox",
+                "schedule": environment.integer("OUTBOX_SWEEP_SECONDS", default=5, minimum=1),
+            },
+            **(periodic_tasks or {}),
+        },
+        "EVENT_HANDLER_MAX_ATTEMPTS": environment.integer(
+            "EVENT_HANDLER_MAX_ATTEMPTS", default=8, minimum=1
+        ),
+        "EVENT_RETRY_BACKOFF_SECONDS": environment.integer(
+            "EVENT_RETRY_BACKOFF_SECONDS", default=2, minimum=1
+        ),
+        "EVENTS_PUBLISH_TWICE": environment.boolean("EVENTS_PUBLISH_TWICE", default=False),
         "CELERY_TASK_ACKS_LATE": True,
         "CELERY_TASK_REJECT_ON_WORKER_LOST": True,
         "CELERY_WORKER_PREFETCH_MULTIPLIER": 1,

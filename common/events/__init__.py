@@ -1,0 +1,1 @@
+"""Events between services: envelope, schemas, outbox, relay, inbox and dead letters (DESIGN §5)."""

@@ -1,0 +1,58 @@
+"""Operators see the outbox and the dead letters of their service, and replay dead letters."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+
+from common.api.errors import ApplicationError
+from common.auth.operators import ScopedModelAdmin, session_scopes
+from common.events.inbox import dead_letter_replay
+from common.events.models import DeadLetter, OutboxEvent
+
+
+class EventAdmin(ScopedModelAdmin):
+    """Seen with `<service>.event.read`; with no write scope, nobody edits these by hand."""
+
+    @property
+    def read_scope(self) -> str:
+        return f"{settings.SERVICE_NAME}.event.read"
+
+
+@admin.register(OutboxEvent)
+class OutboxEventAdmin(EventAdmin):
+    list_display = ("id", "type", "created_at", "published_at")
+    list_filter = ("type", ("published_at", admin.EmptyFieldListFilter))
+    search_fields = ("=id",)
+    readonly_fields = ("id", "type", "envelope", "created_at", "published_at")
+
+
+@admin.register(DeadLetter)
+class DeadLetterAdmin(EventAdmin):
+    list_display = ("event_id", "type", "handler", "attempts", "failed_at", "replayed_at")
+    list_filter = ("type", "handler", ("replayed_at", admin.EmptyFieldListFilter))
+    search_fields = ("=event_id",)
+    readonly_fields = (
+        "event_id",
+        "type",
+        "handler",
+        "envelope",
+        "error",
+        "attempts",
+        "failed_at",
+        "replayed_at",
+    )
+    actions = ("replay",)
+
+    def has_replay_permission(self, request) -> bool:
+        return f"{settings.SERVICE_NAME}.event.replay" in session_scopes(request)
+
+    @admin.action(description="Replay the selected events", permissions=["replay"])
+    def replay(self, request, queryset) -> None:
+        for dead_letter in queryset.filter(replayed_at__isnull=True):
+            try:
+                dead_letter_replay(dead_letter=dead_letter)
+            except ApplicationError as failure:
+                self.message_user(
+                    request, f"{dead_letter}: {failure.message}", level=messages.ERROR
+                )
+            else:
+                self.message_user(request, f"{dead_letter}: applied.", level=messages.SUCCESS)

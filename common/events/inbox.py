@@ -1,0 +1,132 @@
+"""Consuming: the handlers a service registers, each applied at most once per event.
+
+A handler runs in one transaction with its inbox row, so a redelivered event finds the row
+and changes nothing. A failing handler is retried with exponential backoff and full jitter on
+the service's own queue (never through the exchange, which would reach every subscriber), then
+lands in the dead-letter table.
+"""
+
+import uuid
+from collections.abc import Callable
+
+import structlog
+from celery import current_app
+from celery.utils.time import get_exponential_backoff_interval
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from common.api.errors import ApplicationError
+from common.events.envelope import Event, handling
+from common.events.models import DeadLetter, InboxEntry
+from common.events.types import InvalidEvent
+
+RETRY_TASK = "mercato.events.retry"
+MAXIMUM_BACKOFF_SECONDS = 600
+INVALID_EVENT = "invalid_event"
+REPLAY_FAILED = "The handler failed again; the dead letter keeps the new error."
+
+Handler = Callable[[Event], None]
+HANDLERS: dict[str, tuple[str, Handler]] = {}
+
+logger = structlog.get_logger(__name__)
+
+
+def handler(event_type: str) -> Callable[[Handler], Handler]:
+    """Registers the decorated function for `event_type` in the service whose app defines it."""
+
+    def register(function: Handler) -> Handler:
+        HANDLERS[f"{function.__module__}.{function.__qualname__}"] = (event_type, function)
+        return function
+
+    return register
+
+
+def handlers_for(event_type: str) -> list[str]:
+    return [name for name, (handled_type, _) in HANDLERS.items() if handled_type == event_type]
+
+
+def event_consume(*, envelope: dict) -> None:
+    """Applies a delivered event with every handler of this service subscribed to its type."""
+    try:
+        event = Event.from_envelope(envelope)
+    except InvalidEvent as error:
+        # Retrying cannot make a malformed event valid: straight to the operators.
+        dead_letter_record(envelope=envelope, handler=INVALID_EVENT, error=str(error), attempts=1)
+        return
+    for name in handlers_for(event.type):
+        event_handle(event=event, envelope=envelope, handler_name=name, attempt=1)
+
+
+def event_handle(*, event: Event, envelope: dict, handler_name: str, attempt: int) -> None:
+    """One attempt of one handler; schedules the next or records a dead letter on failure."""
+    try:
+        handler_apply(event=event, handler_name=handler_name)
+    except Exception as error:
+        logger.warning("event_handler_failed", handler=handler_name, attempt=attempt, exc_info=True)
+        if attempt >= settings.EVENT_HANDLER_MAX_ATTEMPTS:
+            dead_letter_record(
+                envelope=envelope, handler=handler_name, error=repr(error), attempts=attempt
+            )
+            return
+        current_app.tasks[RETRY_TASK].apply_async(
+            args=[envelope, handler_name, attempt + 1],
+            queue=settings.SERVICE_NAME,
+            countdown=get_exponential_backoff_interval(
+                factor=settings.EVENT_RETRY_BACKOFF_SECONDS,
+                retries=attempt - 1,
+                maximum=MAXIMUM_BACKOFF_SECONDS,
+                full_jitter=True,
+            ),
+        )
+
+
+def handler_apply(*, event: Event, handler_name: str) -> bool:
+    """Runs the handler with its inbox row in one transaction; False if it had already run."""
+    _, function = HANDLERS[handler_name]
+    with handling(event), transaction.atomic():
+        _, first_time = InboxEntry.objects.get_or_create(event_id=event.id, handler=handler_name)
+        if first_time:
+            function(event)
+        return first_time
+
+
+def dead_letter_record(*, envelope: dict, handler: str, error: str, attempts: int) -> DeadLetter:
+    logger.error("event_dead_lettered", handler=handler, error=error)
+    attributes = envelope if isinstance(envelope, dict) else {}
+    dead_letter, _ = DeadLetter.objects.update_or_create(
+        event_id=_uuid_or_none(attributes.get("id")),
+        handler=handler,
+        defaults={
+            "type": str(attributes.get("type", ""))[:64],
+            "envelope": envelope,
+            "error": error,
+            "attempts": attempts,
+            "replayed_at": None,
+        },
+    )
+    return dead_letter
+
+
+def _uuid_or_none(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
+def dead_letter_replay(*, dead_letter: DeadLetter) -> DeadLetter:
+    """Applies the event again with its handler (once: the inbox still guards it)."""
+    try:
+        event = Event.from_envelope(dead_letter.envelope)
+        if dead_letter.handler not in HANDLERS:
+            raise InvalidEvent(f"this service has no handler {dead_letter.handler!r}")
+        handler_apply(event=event, handler_name=dead_letter.handler)
+    except Exception as error:
+        dead_letter.error = repr(error)
+        dead_letter.attempts += 1
+        dead_letter.save(update_fields=["error", "attempts", "failed_at"])
+        raise ApplicationError(REPLAY_FAILED, status=409, code="replay_failed") from error
+    dead_letter.replayed_at = timezone.now()
+    dead_letter.save(update_fields=["replayed_at"])
+    return dead_letter

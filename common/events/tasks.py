@@ -1,0 +1,27 @@
+"""The event tasks every service's worker runs: consume, retry a handler, sweep the outbox."""
+
+from celery import shared_task
+
+from common.events.envelope import Event
+from common.events.inbox import RETRY_TASK, event_consume, event_handle
+from common.events.outbox import CONSUME_TASK, outbox_relay
+
+
+@shared_task(name=CONSUME_TASK)
+def consume_event(envelope: dict) -> None:
+    event_consume(envelope=envelope)
+
+
+@shared_task(name=RETRY_TASK)
+def retry_event_handler(envelope: dict, handler_name: str, attempt: int) -> None:
+    event_handle(
+        event=Event.from_envelope(envelope),
+        envelope=envelope,
+        handler_name=handler_name,
+        attempt=attempt,
+    )
+
+
+@shared_task(name="mercato.events.sweep_outbox", ignore_result=True)
+def sweep_outbox() -> int:
+    return outbox_relay()
