@@ -71,6 +71,8 @@ def send_to_broker(envelopes: list[dict]) -> None:
     copies = 2 if settings.EVENTS_PUBLISH_TWICE else 1
     queues = subscriber_queues()
     with current_app.producer_or_acquire() as producer:
+        # One try: kombu would otherwise retry for seconds inside the request that published.
+        producer.connection.ensure_connection(max_retries=0)
         for envelope in envelopes:
             for _ in range(copies):
                 current_app.send_task(
