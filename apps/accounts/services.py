@@ -19,6 +19,7 @@ from apps.accounts.tokens import AccessToken, RefreshToken
 from common.api.errors import ApplicationError
 from common.auth.keys import public_jwk
 from common.auth.users import SERVICE_SUBJECT_PREFIX
+from common.events.outbox import publish
 
 INVALID_CREDENTIALS = "No active account has this e-mail and password."
 INVALID_CLIENT = "No active service account has this client id and secret."
@@ -92,7 +93,13 @@ def user_register(*, email: str, password: str, full_name: str = "") -> User:
     validate_password(password, user=candidate)
     user = User.objects.create_user(email, password, full_name=full_name)
     user.roles.add(Role.objects.get(name=CUSTOMER_ROLE))
+    user_announce(user=user, event_type="user.registered")
     return user
+
+
+def user_announce(*, user: User, event_type: str) -> None:
+    """Tells the other services (notifications keeps a directory) who this person is now."""
+    publish(event_type, {"user_id": str(user.id), "email": user.email, "full_name": user.full_name})
 
 
 def validate_password(password: str, *, user: User, field: str = "password") -> None:
@@ -112,6 +119,7 @@ def user_update(
     is_active: bool | None = None,
     roles: list[Role] | None = None,
 ) -> User:
+    renamed = full_name is not None and full_name != user.full_name
     if full_name is not None:
         user.full_name = full_name
     if is_active is not None:
@@ -119,6 +127,8 @@ def user_update(
     user.save()
     if roles is not None:
         user.roles.set(roles)
+    if renamed:
+        user_announce(user=user, event_type="user.updated")
     return user
 
 
@@ -134,11 +144,13 @@ def user_password_change(*, user: User, current_password: str, new_password: str
 
 
 @transaction.atomic
+@transaction.atomic
 def user_ensure(*, email: str, password: str, full_name: str = "", roles: list[str] = ()) -> User:
     """The user with `email`, created with these fields if missing; roles are added, never taken."""
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email, password, full_name=full_name)
+        user_announce(user=user, event_type="user.registered")
     user.roles.add(*Role.objects.filter(name__in=roles))
     return user
 

@@ -28,11 +28,13 @@ def deliver(event_type: str, data: dict, *, times: int = 1, source: str = "tests
     return envelope
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture(autouse=True, scope="session")
 def tasks_run_in_process() -> None:
-    """Celery tasks (handler retries, tasks a service queues) run inline and raise their errors:
-    unit tests pin behaviour, the e2e suite pins the real workers."""
+    """Celery tasks (handler retries, tasks a service queues) run inline and raise their errors,
+    and relayed events stay in an in-memory broker: unit tests pin behaviour and never feed a
+    real platform's queues; the e2e suite pins the real workers and brokers."""
     from celery import current_app
 
+    current_app.conf.broker_url = "memory://"
     current_app.conf.task_always_eager = True
     current_app.conf.task_eager_propagates = True
