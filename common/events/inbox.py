@@ -10,7 +10,6 @@ import uuid
 from collections.abc import Callable
 
 import structlog
-from celery import current_app
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.db import transaction
@@ -69,7 +68,10 @@ def event_handle(*, event: Event, envelope: dict, handler_name: str, attempt: in
                 envelope=envelope, handler=handler_name, error=repr(error), attempts=attempt
             )
             return
-        current_app.tasks[RETRY_TASK].apply_async(
+        # Imported here: the task module is built on this one.
+        from common.events.tasks import retry_event_handler
+
+        retry_event_handler.apply_async(
             args=[envelope, handler_name, attempt + 1],
             queue=settings.SERVICE_NAME,
             countdown=get_exponential_backoff_interval(

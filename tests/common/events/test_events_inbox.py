@@ -1,0 +1,96 @@
+"""Handlers apply an event at most once, are retried when they fail, then dead-lettered."""
+
+import uuid
+
+import pytest
+
+from common.events import inbox
+from common.events.inbox import INVALID_EVENT, dead_letter_replay, event_consume
+from common.events.models import DeadLetter, InboxEntry, OutboxEvent
+from common.events.outbox import publish
+from common.testing.events import deliver
+
+pytestmark = pytest.mark.django_db
+HANDLER = "tests.record_reservation"
+
+
+class RecordingHandler:
+    """Publishes stock.released, so its effects are visible; fails with `fault` when set."""
+
+    def __init__(self) -> None:
+        self.calls: list[uuid.UUID] = []
+        self.fault: Exception | None = None
+
+    def __call__(self, event) -> None:
+        self.calls.append(event.id)
+        publish("stock.released", {"order_id": event.data["order_id"], "reason": "test"})
+        if self.fault is not None:
+            raise self.fault
+
+
+@pytest.fixture
+def handled(monkeypatch) -> RecordingHandler:
+    """The only handler of stock.reserved in these tests."""
+    recording = RecordingHandler()
+    monkeypatch.setattr(inbox, "HANDLERS", {HANDLER: ("stock.reserved", recording)})
+    return recording
+
+
+def test_an_event_delivered_twice_is_applied_once(handled):
+    envelope = deliver("stock.reserved", {"order_id": str(uuid.uuid4())}, times=2)
+
+    assert handled.calls == [uuid.UUID(envelope["id"])]
+    assert OutboxEvent.objects.filter(type="stock.released").count() == 1
+    assert InboxEntry.objects.filter(event_id=envelope["id"], handler=HANDLER).count() == 1
+
+
+def test_a_failing_handler_leaves_no_effect_and_ends_in_the_dead_letters(handled, settings):
+    settings.EVENT_HANDLER_MAX_ATTEMPTS = 3
+    handled.fault = RuntimeError("the mail server is down")
+
+    envelope = deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+
+    assert len(handled.calls) == 3
+    assert not OutboxEvent.objects.exists()
+    assert not InboxEntry.objects.exists()
+    dead_letter = DeadLetter.objects.get()
+    assert (dead_letter.event_id, dead_letter.handler) == (uuid.UUID(envelope["id"]), HANDLER)
+    assert dead_letter.attempts == 3
+    assert "the mail server is down" in dead_letter.error
+
+
+def test_replaying_a_dead_letter_after_the_fault_is_fixed_applies_it_once(handled, settings):
+    settings.EVENT_HANDLER_MAX_ATTEMPTS = 1
+    handled.fault = RuntimeError("down")
+    deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    dead_letter = DeadLetter.objects.get()
+
+    handled.fault = None
+    dead_letter_replay(dead_letter=dead_letter)
+    dead_letter_replay(dead_letter=dead_letter)
+
+    assert len(handled.calls) == 2
+    assert OutboxEvent.objects.filter(type="stock.released").count() == 1
+    assert DeadLetter.objects.get().replayed_at is not None
+
+
+def test_a_replay_that_fails_again_keeps_the_dead_letter_with_the_new_error(handled, settings):
+    settings.EVENT_HANDLER_MAX_ATTEMPTS = 1
+    handled.fault = RuntimeError("first")
+    deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    handled.fault = RuntimeError("second")
+
+    with pytest.raises(inbox.ApplicationError, match="failed again"):
+        dead_letter_replay(dead_letter=DeadLetter.objects.get())
+
+    dead_letter = DeadLetter.objects.get()
+    assert "second" in dead_letter.error
+    assert dead_letter.attempts == 2
+    assert dead_letter.replayed_at is None
+
+
+def test_a_malformed_event_goes_straight_to_the_dead_letters_without_retries(handled):
+    event_consume(envelope={"specversion": "1.0", "id": str(uuid.uuid4()), "type": "x"})
+
+    assert handled.calls == []
+    assert DeadLetter.objects.get().handler == INVALID_EVENT

@@ -1,0 +1,121 @@
+"""Publishing writes the outbox in the caller's transaction; the relay sends committed rows."""
+
+import uuid
+
+import pytest
+from celery import current_app
+from django.db import transaction
+
+from common.events import outbox
+from common.events.models import OutboxEvent
+from common.events.outbox import CONSUME_TASK, RELAY_BATCH_SIZE, outbox_relay, publish
+from common.events.subscriptions import events_queue
+from common.events.types import InvalidEvent
+
+pytestmark = pytest.mark.django_db
+
+
+def reserved() -> dict:
+    return {"order_id": str(uuid.uuid4())}
+
+
+def drain(service: str) -> list[dict]:
+    """The envelopes waiting in `service`'s events queue (the in-memory broker of unit tests)."""
+    envelopes = []
+    with current_app.connection_for_read() as connection:
+        queue = events_queue(service)(connection.default_channel)
+        queue.declare()
+        while (message := queue.get(no_ack=True)) is not None:
+            assert message.headers["task"] == CONSUME_TASK
+            envelopes.append(message.decode()[0][0])
+    return envelopes
+
+
+@pytest.fixture(autouse=True)
+def empty_queues():
+    for service in ("orders", "catalog", "notifications"):
+        drain(service)
+
+
+def test_an_event_commits_with_the_change_and_is_relayed_after_the_commit(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        event = publish("stock.reserved", reserved())
+        assert drain("orders") == []
+
+    event.refresh_from_db()
+    assert event.published_at is not None
+    assert [envelope["id"] for envelope in drain("orders")] == [str(event.id)]
+
+
+def test_an_event_of_a_rolled_back_change_never_exists():
+    with transaction.atomic():
+        publish("stock.reserved", reserved())
+        transaction.set_rollback(True)
+
+    assert not OutboxEvent.objects.exists()
+
+
+def test_data_breaking_its_schema_is_refused_before_anything_is_written():
+    with pytest.raises(InvalidEvent, match="order_id"):
+        publish("stock.reserved", {"order_id": "seven"})
+
+    assert not OutboxEvent.objects.exists()
+
+
+def test_one_publish_reaches_the_queue_of_every_subscriber_before_any_of_them_ran(
+    django_capture_on_commit_callbacks,
+):
+    order = {
+        "order_id": str(uuid.uuid4()),
+        "customer_id": str(uuid.uuid4()),
+        "lines": [{"product_id": str(uuid.uuid4()), "quantity": 1}],
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        event = publish("order.created", order)
+
+    assert [e["id"] for e in drain("catalog")] == [str(event.id)]
+    assert [e["id"] for e in drain("notifications")] == [str(event.id)]
+    assert drain("orders") == []
+
+
+def test_a_failed_send_leaves_the_rows_for_the_sweep_and_the_request_goes_on(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    def broker_down(envelopes):
+        raise ConnectionRefusedError("broker down")
+
+    monkeypatch.setattr(outbox, "send_to_broker", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = publish("stock.reserved", reserved())
+    event.refresh_from_db()
+    assert event.published_at is None
+
+    monkeypatch.undo()
+    assert outbox_relay() == 1
+    assert [e["id"] for e in drain("orders")] == [str(event.id)]
+
+
+def test_the_sweep_sends_everything_left_behind_in_batches_and_then_nothing():
+    events = [publish("stock.reserved", reserved()) for _ in range(RELAY_BATCH_SIZE + 3)]
+
+    assert outbox_relay() == len(events)
+    assert outbox_relay() == 0
+    assert [e["id"] for e in drain("orders")] == [str(event.id) for event in events]
+
+
+def test_the_after_commit_relay_sends_only_its_own_rows():
+    mine, left_behind = publish("stock.reserved", reserved()), publish("stock.reserved", reserved())
+
+    assert outbox_relay(event_ids=[mine.id]) == 1
+    assert OutboxEvent.objects.get(id=left_behind.id).published_at is None
+
+
+def test_the_publish_twice_setting_sends_every_event_twice(settings):
+    settings.EVENTS_PUBLISH_TWICE = True
+    event = publish("stock.reserved", reserved())
+
+    outbox_relay()
+
+    assert [e["id"] for e in drain("orders")] == [str(event.id)] * 2
