@@ -18,16 +18,20 @@ CUSTOMER = frozenset(
         "notifications.notification.read",
     }
 )
-SUPPORT = ADMIN_ACCESS | EVENT_READ | {
-    "identity.user.read",
-    "identity.role.read",
-    "catalog.product.read",
-    "catalog.stock.read",
-    "orders.order.read_any",
-    "orders.order.cancel_any",
-    "payments.payment.read_any",
-    "notifications.notification.read_any",
-}
+SUPPORT = (
+    ADMIN_ACCESS
+    | EVENT_READ
+    | {
+        "identity.user.read",
+        "identity.role.read",
+        "catalog.product.read",
+        "catalog.stock.read",
+        "orders.order.read_any",
+        "orders.order.cancel_any",
+        "payments.payment.read_any",
+        "notifications.notification.read_any",
+    }
+)
 CATALOG_MANAGER = ADMIN_ACCESS | {
     "catalog.product.read",
     "catalog.product.write",
