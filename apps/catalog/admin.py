@@ -2,8 +2,8 @@
 
 from django.contrib import admin
 
-from apps.catalog.models import Category, Product
-from common.auth.operators import ScopedModelAdmin
+from apps.catalog.models import Category, Product, ProductImport, ProductImportError
+from common.auth.operators import ScopedModelAdmin, ScopedTabularInline
 
 
 class CatalogAdmin(ScopedModelAdmin):
@@ -25,3 +25,33 @@ class ProductAdmin(CatalogAdmin):
     list_select_related = ("category",)
     search_fields = ("name", "sku")
     prepopulated_fields = {"slug": ("name",)}
+
+
+class ProductImportErrorInline(ScopedTabularInline):
+    model = ProductImportError
+    read_scope = "catalog.product.read"
+    fields = ("row", "field", "message")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(ProductImport)
+class ProductImportAdmin(ScopedModelAdmin):
+    """Imports are started through the API; here operators follow them and read what failed."""
+
+    read_scope = "catalog.product.read"
+    list_display = (
+        "file_name",
+        "status",
+        "processed_rows",
+        "total_rows",
+        "created_count",
+        "updated_count",
+        "requested_by",
+        "created_at",
+        "finished_at",
+    )
+    list_filter = ("status",)
+    exclude = ("source",)
+    readonly_fields = list_display
+    inlines = (ProductImportErrorInline,)

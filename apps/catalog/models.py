@@ -50,3 +50,50 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.sku})"
+
+
+class ProductImport(models.Model):
+    """A CSV file of products being upserted by sku; progress is saved with every chunk, so a
+    worker that dies resumes where the last chunk committed."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    # Kept in the database rather than on disk: the worker that runs the job may be elsewhere.
+    source = models.TextField()
+    file_name = models.CharField(max_length=255, blank=True)
+    total_rows = models.PositiveIntegerField()
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    updated_count = models.PositiveIntegerField(default=0)
+    requested_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        progress = f"{self.processed_rows}/{self.total_rows}"
+        return f"{self.file_name or 'import'} ({self.status}, {progress})"
+
+
+class ProductImportError(models.Model):
+    """A row the import skipped, by its row number in the file (the header is row 1)."""
+
+    product_import = models.ForeignKey(
+        ProductImport, on_delete=models.CASCADE, related_name="errors"
+    )
+    row = models.PositiveIntegerField()
+    field = models.CharField(max_length=64)
+    message = models.CharField(max_length=500)
+
+    class Meta:
+        ordering = ("row", "id")
+
+    def __str__(self) -> str:
+        return f"row {self.row}, {self.field}: {self.message}"

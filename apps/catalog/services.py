@@ -1,16 +1,26 @@
 """Catalog commands: every change to categories and products goes through here."""
 
+import uuid
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from apps.catalog.models import Category, Product
+from apps.catalog.imports import CsvRow, UnreadableCsv, csv_rows, row_values
+from apps.catalog.models import Category, Product, ProductImport, ProductImportError
+from apps.catalog.tasks import product_import_task
 from apps.inventory.models import Stock
 from common.api.errors import ApplicationError
 
 ALREADY_TAKEN = "Some values are already taken."
 CATEGORY_NOT_EMPTY = "The category still holds products; move or archive them first."
+UNREADABLE_IMPORT = "The file cannot be imported."
+UNKNOWN_CATEGORY = "No category has this slug."
+IMPORT_STOCK_BELOW_RESERVED = "Stock cannot be set below what is reserved."
+IMPORT_ROW_CONFLICT = "Another change to the same product got in first; import the row again."
+# Rows applied per transaction: progress shows after every chunk, and a crash undoes one at most.
+IMPORT_CHUNK_SIZE = 200
 
 
 @transaction.atomic
@@ -129,3 +139,110 @@ def category_delete(*, category: Category) -> None:
     if category.products.exists():
         raise ApplicationError(CATEGORY_NOT_EMPTY, status=409, code="category_not_empty")
     category.delete()
+
+
+@transaction.atomic
+def product_import_start(*, source: str, file_name: str, requested_by: str) -> ProductImport:
+    """Queues an import of `source` once its header and rows read as CSV; an unreadable file is
+    a 400 naming `file`, and no job."""
+    try:
+        rows = csv_rows(source)
+    except UnreadableCsv as error:
+        raise ApplicationError(
+            UNREADABLE_IMPORT, code="invalid_csv", errors={"file": [str(error)]}
+        ) from None
+    product_import = ProductImport.objects.create(
+        source=source, file_name=file_name, total_rows=len(rows), requested_by=requested_by
+    )
+    transaction.on_commit(lambda: product_import_task.delay(str(product_import.id)))
+    return product_import
+
+
+def product_import_run(*, import_id: uuid.UUID | str) -> ProductImport:
+    """Applies the rows left to do, a chunk per transaction together with the job's progress,
+    so a second run of the same job (a redelivered task) never applies a row twice."""
+    rows = csv_rows(ProductImport.objects.values_list("source", flat=True).get(id=import_id))
+    while True:
+        with transaction.atomic():
+            product_import = ProductImport.objects.select_for_update().get(id=import_id)
+            chunk = rows[product_import.processed_rows :][:IMPORT_CHUNK_SIZE]
+            if not chunk:
+                product_import.status = ProductImport.Status.FINISHED
+                product_import.finished_at = product_import.finished_at or timezone.now()
+                product_import.save(update_fields=["status", "finished_at"])
+                return product_import
+            _import_chunk(product_import, chunk)
+
+
+def _import_chunk(product_import: ProductImport, chunk: list[CsvRow]) -> None:
+    categories = {category.slug: category for category in Category.objects.all()}
+    for row in chunk:
+        created, errors = _import_row_or_errors(row, categories)
+        if errors:
+            ProductImportError.objects.bulk_create(
+                ProductImportError(
+                    product_import=product_import, row=row.number, field=field, message=message
+                )
+                for field, messages in errors.items()
+                for message in messages
+            )
+        elif created:
+            product_import.created_count += 1
+        else:
+            product_import.updated_count += 1
+    product_import.processed_rows += len(chunk)
+    product_import.status = ProductImport.Status.RUNNING
+    product_import.save()
+
+
+def _import_row_or_errors(
+    row: CsvRow, categories: dict[str, Category]
+) -> tuple[bool, dict[str, list[str]]]:
+    """Applies one row in its own savepoint: a refused row leaves nothing behind."""
+    values, errors = row_values(row)
+    if errors:
+        return False, errors
+    try:
+        with transaction.atomic():
+            return _import_row(values, categories), {}
+    except ApplicationError as refusal:
+        return False, refusal.errors
+    except IntegrityError:
+        return False, {"non_field_errors": [IMPORT_ROW_CONFLICT]}
+
+
+def _import_row(values: dict, categories: dict[str, Category]) -> bool:
+    """Upserts one validated row by sku; True when it created the product."""
+    category = categories.get(values["category"])
+    if category is None:
+        raise ApplicationError(UNKNOWN_CATEGORY, errors={"category": [UNKNOWN_CATEGORY]})
+    product = Product.objects.select_for_update().filter(sku=values["sku"]).first()
+    created = product is None
+    if created:
+        product = Product(sku=values["sku"], slug=values.get("slug") or slugify(values["name"]))
+    elif "slug" in values:
+        product.slug = values["slug"]
+    ensure_unique(Product, exclude_id=None if created else product.id, slug=product.slug)
+    product.name = values["name"]
+    product.price = values["price"]
+    product.currency = values["currency"]
+    product.category = category
+    for optional in ("description", "is_active"):
+        if optional in values:
+            setattr(product, optional, values[optional])
+    product.save()
+    if "stock" in values:
+        _import_stock(product, on_hand=values["stock"])
+    elif created:
+        Stock.objects.create(product=product)
+    return created
+
+
+def _import_stock(product: Product, *, on_hand: int) -> None:
+    stock, _ = Stock.objects.get_or_create(product=product)
+    if not Stock.objects.filter(product=product, reserved__lte=on_hand).update(on_hand=on_hand):
+        stock.refresh_from_db()
+        raise ApplicationError(
+            IMPORT_STOCK_BELOW_RESERVED,
+            errors={"stock": [f"{stock.reserved} units are reserved; on hand cannot be less."]},
+        )

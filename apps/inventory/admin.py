@@ -1,16 +1,85 @@
-"""Inventory admin: operators see and adjust stock here."""
+"""Inventory admin: operators see and adjust stock here, and follow reservations."""
 
+from django import forms
 from django.contrib import admin
 
-from apps.inventory.models import Stock
-from common.auth.operators import ScopedModelAdmin
+from apps.inventory.models import Reservation, ReservationLine, Stock, StockAdjustment
+from apps.inventory.services import stock_adjust
+from common.auth.operators import ScopedModelAdmin, ScopedTabularInline
+
+STOCK_READ = "catalog.stock.read"
+STOCK_WRITE = "catalog.stock.write"
+ADMIN_ADJUSTMENT_REASON = "Changed in the admin"
+
+
+class StockForm(forms.ModelForm):
+    class Meta:
+        model = Stock
+        fields = ("on_hand",)
+
+    def clean_on_hand(self) -> int:
+        on_hand = self.cleaned_data["on_hand"]
+        if on_hand < self.instance.reserved:
+            raise forms.ValidationError(
+                f"{self.instance.reserved} units are reserved; on hand cannot be less."
+            )
+        return on_hand
 
 
 @admin.register(Stock)
 class StockAdmin(ScopedModelAdmin):
-    read_scope = "catalog.stock.read"
-    write_scope = "catalog.stock.write"
+    read_scope = STOCK_READ
+    write_scope = STOCK_WRITE
+    form = StockForm
     list_display = ("product", "on_hand", "reserved", "available", "updated_at")
     list_select_related = ("product",)
     search_fields = ("product__name", "product__sku")
-    readonly_fields = ("reserved",)
+    readonly_fields = ("product", "reserved")
+
+    # Stock rows come with their products and go with them; reservations point at them.
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        """Applied as an adjustment by the difference, so reservations made while the form was
+        open are kept and the change is in the trail."""
+        previous = Stock.objects.values_list("on_hand", flat=True).get(pk=obj.pk)
+        if obj.on_hand != previous:
+            stock_adjust(
+                product=obj.product,
+                delta=obj.on_hand - previous,
+                reason=ADMIN_ADJUSTMENT_REASON,
+                actor=request.user.email or request.user.username,
+            )
+
+
+class ReservationLineInline(ScopedTabularInline):
+    model = ReservationLine
+    read_scope = STOCK_READ
+    fields = ("product", "quantity")
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(Reservation)
+class ReservationAdmin(ScopedModelAdmin):
+    """Reservations change only through order events and expiry, never by hand."""
+
+    read_scope = STOCK_READ
+    list_display = ("order_id", "status", "expires_at", "release_reason", "created_at")
+    list_filter = ("status",)
+    search_fields = ("=order_id",)
+    readonly_fields = (*list_display, "updated_at")
+    inlines = (ReservationLineInline,)
+
+
+@admin.register(StockAdjustment)
+class StockAdjustmentAdmin(ScopedModelAdmin):
+    read_scope = STOCK_READ
+    list_display = ("product", "delta", "on_hand_after", "reason", "actor", "created_at")
+    list_select_related = ("product",)
+    search_fields = ("product__sku", "product__name", "actor")
+    readonly_fields = list_display

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from apps.catalog.models import Category, Product
+from apps.catalog.models import Category, Product, ProductImport, ProductImportError
 
 
 class CategoryOutput(serializers.ModelSerializer):
@@ -27,4 +27,43 @@ class ProductOutput(serializers.ModelSerializer):
             "category",
             "created_at",
             "updated_at",
+        )
+
+
+class InternalPriceOutput(serializers.ModelSerializer):
+    product_id = serializers.UUIDField(source="id", read_only=True)
+
+    class Meta:
+        model = Product
+        fields = ("product_id", "sku", "name", "price", "currency", "is_active")
+
+
+class InternalPriceListOutput(serializers.Serializer):
+    results = InternalPriceOutput(many=True)
+
+
+class ProductImportErrorOutput(serializers.ModelSerializer):
+    class Meta:
+        model = ProductImportError
+        fields = ("row", "field", "message")
+
+
+class ProductImportOutput(serializers.ModelSerializer):
+    created = serializers.IntegerField(source="created_count", read_only=True)
+    updated = serializers.IntegerField(source="updated_count", read_only=True)
+    errors = ProductImportErrorOutput(many=True, read_only=True)
+
+    class Meta:
+        model = ProductImport
+        fields = (
+            "id",
+            "status",
+            "file_name",
+            "total_rows",
+            "processed_rows",
+            "created",
+            "updated",
+            "errors",
+            "created_at",
+            "finished_at",
         )

@@ -1,18 +1,37 @@
-"""Catalog endpoints: public reads; writes need `catalog.product.write`."""
+"""Catalog endpoints: public reads; writes, imports and internal prices need their scopes."""
 
+import uuid
+
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from apps.catalog import services
 from apps.catalog.api.filters import ProductFilter
-from apps.catalog.api.serializers import CategoryOutput, ProductOutput
+from apps.catalog.api.serializers import (
+    CategoryOutput,
+    InternalPriceListOutput,
+    ProductImportOutput,
+    ProductOutput,
+)
 from apps.catalog.models import Category
-from apps.catalog.selectors import category_list, product_list
-from common.api.views import EditableDetailApi, validated
+from apps.catalog.selectors import (
+    category_list,
+    product_import_list,
+    product_list,
+    product_price_list,
+)
+from common.api.views import EditableDetailApi, ServiceApi, validated
 from common.auth.permissions import PUBLIC
 
 WRITE_SCOPE = "catalog.product.write"
+IMPORT_SCOPE = "catalog.import.run"
+PRICE_READ_SCOPE = "catalog.price.read_internal"
+# One order's worth of lines and then some; the query string stays far below URL limits.
+MAXIMUM_PRICE_IDS = 100
+MAXIMUM_IMPORT_BYTES = 10 * 2**20
 
 
 class ProductInput(serializers.Serializer):
@@ -99,3 +118,86 @@ class CategoryDetailApi(EditableDetailApi):
 
     def remove(self, instance):
         services.category_delete(category=instance)
+
+
+class InternalPriceListApi(ServiceApi):
+    """Prices for the orders service to freeze on an order's lines; unknown ids are left out."""
+
+    required_scopes = {"get": PRICE_READ_SCOPE}
+
+    class QuerySerializer(serializers.Serializer):
+        ids = serializers.CharField(
+            help_text=f"Up to {MAXIMUM_PRICE_IDS} product ids, separated by commas."
+        )
+
+        def validate_ids(self, value: str) -> list[uuid.UUID]:
+            parts = [part.strip() for part in value.split(",") if part.strip()]
+            if not parts or len(parts) > MAXIMUM_PRICE_IDS:
+                raise serializers.ValidationError(
+                    f"Give between 1 and {MAXIMUM_PRICE_IDS} product ids."
+                )
+            try:
+                return [uuid.UUID(part) for part in parts]
+            except ValueError:
+                raise serializers.ValidationError("Every id must be a UUID.") from None
+
+    @extend_schema(parameters=[QuerySerializer], responses=InternalPriceListOutput)
+    def get(self, request):
+        query = self.QuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        products = product_price_list(ids=query.validated_data["ids"])
+        return Response(InternalPriceListOutput({"results": products}).data)
+
+
+class ProductImportListApi(ServiceApi):
+    """Starts a product import: the CSV is checked at once, its rows are applied by a worker."""
+
+    required_scopes = {"post": IMPORT_SCOPE}
+    parser_classes = [MultiPartParser]
+
+    class InputSerializer(serializers.Serializer):
+        file = serializers.FileField(
+            help_text=(
+                "A UTF-8 CSV whose first line names the columns: sku, name, price, currency, "
+                "category (a slug), and optionally slug, description, is_active, stock. Rows "
+                "are upserted by sku; a blank optional cell keeps the product's value; stock "
+                "sets the units on hand."
+            )
+        )
+
+        def validate_file(self, upload) -> str:
+            if upload.size > MAXIMUM_IMPORT_BYTES:
+                raise serializers.ValidationError(
+                    f"The file is larger than {MAXIMUM_IMPORT_BYTES // 2**20} MiB."
+                )
+            try:
+                return upload.read().decode("utf-8-sig")
+            except UnicodeDecodeError:
+                raise serializers.ValidationError("The file is not UTF-8 text.") from None
+
+    @extend_schema(
+        request={"multipart/form-data": InputSerializer},
+        responses={202: ProductImportOutput},
+    )
+    def post(self, request):
+        source = self.parse(self.InputSerializer, request)["file"]
+        product_import = services.product_import_start(
+            source=source, file_name=request.data["file"].name, requested_by=request.user.id
+        )
+        location = reverse("product-import-detail", kwargs={"import_id": product_import.id})
+        return Response(
+            ProductImportOutput(product_import).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": request.build_absolute_uri(location)},
+        )
+
+
+class ProductImportDetailApi(ServiceApi):
+    """An import's progress, counts and the rows it skipped, with why."""
+
+    required_scopes = {"get": IMPORT_SCOPE}
+
+    @extend_schema(responses=ProductImportOutput)
+    def get(self, request, import_id):
+        product_import = generics.get_object_or_404(product_import_list(), id=import_id)
+        return Response(ProductImportOutput(product_import).data)

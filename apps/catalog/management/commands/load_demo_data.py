@@ -7,6 +7,8 @@ from django.utils.text import slugify
 
 from apps.catalog.services import category_upsert, product_upsert
 
+# Enough for a demo session's checkouts; a second run leaves stock as orders and operators left it.
+DEMO_STOCK = 100
 DEMO_CATALOG = {
     ("coffee", "Coffee"): [
         ("Ethiopian Yirgacheffe", "14.50"),
@@ -60,6 +62,6 @@ class Command(BaseCommand):
                     currency="EUR",
                     category=category,
                     description=f"{name}, from the Mercato demo catalog.",
-                    initial_stock=10 + (count * 7) % 40,
+                    initial_stock=DEMO_STOCK,
                 )
         self.stdout.write(f"{count} demo products in {len(DEMO_CATALOG)} categories present")

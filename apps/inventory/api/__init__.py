@@ -1,0 +1,1 @@
+"""Inventory's REST API, served under catalog's prefix."""
