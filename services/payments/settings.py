@@ -1,5 +1,27 @@
-"""Settings of the payments service: the shared base plus the apps it owns."""
+"""Settings of the payments service: the shared base, the apps it owns and its provider."""
 
-from common.settings import service_settings
+from common.settings import environment, service_settings
 
-globals().update(service_settings(service="payments", apps=["apps.payments"]))
+globals().update(
+    service_settings(
+        service="payments",
+        apps=["apps.payments"],
+        periodic_tasks={
+            "resume-stalled-payments": {
+                "task": "apps.payments.tasks.payment_resume_stalled_task",
+                "schedule": environment.integer(
+                    "PAYMENT_RESUME_SWEEP_SECONDS", default=60, minimum=1
+                ),
+            }
+        },
+    )
+)
+
+# The adapter new payments use (apps/payments/providers); a payment keeps its own for refunds.
+PAYMENTS_PROVIDER = environment.choice("PAYMENTS_PROVIDER", default="sandbox", choices=("sandbox",))
+# Retries of a provider call that failed transiently, with exponential backoff and jitter,
+# before the charge fails as `provider_unavailable`.
+PAYMENT_MAX_RETRIES = environment.integer("PAYMENT_MAX_RETRIES", default=5)
+# A payment left PENDING (or a requested refund left undone) this long without a provider
+# attempt has lost its task (e.g. the broker was down at commit); the sweep queues it again.
+PAYMENT_STALLED_SECONDS = environment.integer("PAYMENT_STALLED_SECONDS", default=300, minimum=60)

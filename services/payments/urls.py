@@ -1,7 +1,11 @@
 """URLs of the payments service."""
 
+from django.urls import include, path
+
 from common.urls import NOT_FOUND_HANDLER, SERVER_ERROR_HANDLER, service_urlpatterns
 
-urlpatterns = service_urlpatterns(service="payments", api=[])
+urlpatterns = service_urlpatterns(
+    service="payments", api=[path("", include("apps.payments.api.urls"))]
+)
 handler404 = NOT_FOUND_HANDLER
 handler500 = SERVER_ERROR_HANDLER

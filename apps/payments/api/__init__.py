@@ -1,0 +1,1 @@
+"""The payments REST API, under `/payments/api/v1/`."""

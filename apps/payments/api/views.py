@@ -1,0 +1,33 @@
+"""Payment reads: customers see their own payments, support and finance see every one."""
+
+from rest_framework import generics
+
+from apps.payments.api.filters import PaymentFilter
+from apps.payments.api.serializers import PaymentOutput
+from apps.payments.selectors import READ_ANY_SCOPE, READ_SCOPE, payment_list
+
+
+class PaymentReadApi(generics.GenericAPIView):
+    """Either scope lets a caller in; which one it holds decides what it sees (the selector)."""
+
+    serializer_class = PaymentOutput
+    lookup_url_kwarg = "payment_id"
+
+    @property
+    def required_scopes(self) -> dict[str, str]:
+        user = self.request.user
+        reads_any = user is not None and user.is_authenticated and user.has_scope(READ_ANY_SCOPE)
+        return {"get": READ_ANY_SCOPE if reads_any else READ_SCOPE}
+
+    def get_queryset(self):
+        return payment_list(viewer=self.request.user)
+
+
+class PaymentListApi(PaymentReadApi, generics.ListAPIView):
+    filterset_class = PaymentFilter
+
+
+class PaymentDetailApi(PaymentReadApi, generics.RetrieveAPIView):
+    """Another customer's payment is a 404, like a missing one."""
+
+    filter_backends = ()

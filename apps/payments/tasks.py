@@ -1,0 +1,51 @@
+"""Celery tasks of payments: provider calls retried with backoff, then given up on."""
+
+from celery import Task, shared_task
+from django.conf import settings
+
+from apps.payments import services
+from apps.payments.providers import ProviderUnavailable
+
+
+class ProviderCallTask(Task):
+    """Retries ProviderUnavailable with exponential backoff and full jitter, up to
+    `PAYMENT_MAX_RETRIES` (read when retrying, not at import); acks late so a killed worker's
+    call is made again, which the idempotency key makes safe."""
+
+    acks_late = True
+    autoretry_for = (ProviderUnavailable,)
+    retry_backoff = True
+    retry_backoff_max = 60
+    retry_jitter = True
+
+    @property
+    def max_retries(self) -> int:
+        return settings.PAYMENT_MAX_RETRIES
+
+    def is_last_try(self) -> bool:
+        return self.request.retries >= self.max_retries
+
+
+@shared_task(base=ProviderCallTask, bind=True)
+def payment_charge_task(self, payment_id: str) -> None:
+    try:
+        services.payment_charge(payment_id=payment_id)
+    except ProviderUnavailable:
+        if not self.is_last_try():
+            raise
+        services.payment_charge_abandon(payment_id=payment_id)
+
+
+@shared_task(base=ProviderCallTask, bind=True)
+def payment_refund_task(self, payment_id: str) -> None:
+    try:
+        services.payment_refund(payment_id=payment_id)
+    except ProviderUnavailable:
+        if not self.is_last_try():
+            raise
+        services.payment_refund_abandon(payment_id=payment_id)
+
+
+@shared_task(ignore_result=True)
+def payment_resume_stalled_task() -> int:
+    return services.payment_resume_stalled()
