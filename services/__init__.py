@@ -8,9 +8,9 @@ class Service:
     name: str
     port_offset: int
     demo_data: bool = False
-    # Runs a Celery beat beside its worker: the services whose work DESIGN.md names periodic
-    # (key-rotation housekeeping, reservation expiry, saga deadlines). The chart and compose
-    # start beat for the same services.
+    # Runs a Celery beat beside its worker: the services that publish events (beat sweeps their
+    # outbox) or whose work DESIGN.md names periodic (key-rotation housekeeping, reservation
+    # expiry, saga deadlines). The chart and compose start beat for the same services.
     beat: bool = False
 
     def port(self, base_port: int) -> int:
@@ -22,7 +22,7 @@ SERVICES = (
     Service("identity", 1, demo_data=True, beat=True),
     Service("catalog", 2, demo_data=True, beat=True),
     Service("orders", 3, beat=True),
-    Service("payments", 4),
+    Service("payments", 4, beat=True),
     Service("notifications", 5),
 )
 SERVICE_NAMES = tuple(service.name for service in SERVICES)
