@@ -108,3 +108,36 @@ def rates(name: str, *, default: str) -> dict[str, str]:
 
 def hosts(name: str, *, default: str) -> list[str]:
     return [host.strip() for host in (os.environ.get(name) or default).split(",") if host.strip()]
+
+
+SMTP_SCHEMES = ("smtp", "smtps", "smtp+tls", "smtp+ssl")
+
+
+def email_url(name: str, *, default: str | None = None) -> dict:
+    """Django's EMAIL_* settings from a django-environ e-mail URL: `smtp://user:pass@host:25`,
+    `smtp+tls://...` (STARTTLS), `smtp+ssl://...`, `consolemail://`, `filemail:///absolute/dir`,
+    `memorymail://` or `dummymail://`."""
+    value = text(name, default=default)
+    try:
+        parts = urlsplit(value)
+    except ValueError as error:
+        raise ConfigurationError(f"{name} is not a valid URL: {error}") from None
+    schemes = tuple(environ.Env.EMAIL_SCHEMES)
+    if parts.scheme not in schemes:
+        raise ConfigurationError(
+            f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}, "
+            f"got {without_password(parts)!r}"
+        )
+    if parts.scheme in SMTP_SCHEMES and not parts.hostname:
+        raise ConfigurationError(f"{name} must name the SMTP host, got {without_password(parts)!r}")
+    if parts.scheme == "filemail" and not parts.path.startswith("/"):
+        raise ConfigurationError(f"{name} must name an absolute directory, got {value!r}")
+    config = environ.Env.email_url_config(value)
+    # django-environ drops the leading slash of the path, which makes it relative.
+    config["EMAIL_FILE_PATH"] = parts.path if parts.scheme == "filemail" else None
+    # What the URL leaves out keeps Django's default (port 25, no login).
+    return {
+        key: setting
+        for key, setting in config.items()
+        if key.startswith("EMAIL_") and setting not in (None, "")
+    }

@@ -1,0 +1,1 @@
+"""The notifications REST API under `/notifications/api/v1/`."""

@@ -1,0 +1,161 @@
+"""Notifications endpoints: a person's e-mails, and the webhook endpoints they manage."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+
+from apps.notifications import services
+from apps.notifications.api.serializers import (
+    NotificationOutput,
+    WebhookDeliveryOutput,
+    WebhookEndpointOutput,
+    WebhookEndpointSecretOutput,
+)
+from apps.notifications.models import WEBHOOK_EVENT_TYPES, Notification, WebhookDelivery
+from apps.notifications.selectors import (
+    NOTIFICATION_READ_ANY,
+    WEBHOOK_MANAGE_ANY,
+    notification_list,
+    webhook_delivery_list,
+    webhook_endpoint_list,
+)
+from common.api.views import ServiceApi, validated
+from common.auth.permissions import get_owned_or_404
+
+NOTIFICATION_READ = "notifications.notification.read"
+WEBHOOK_MANAGE = "notifications.webhook.manage"
+
+WEBHOOKS_DESCRIPTION = """\
+Events about the caller's own orders (`order.created`, `order.confirmed`, `order.cancelled`,
+`order.refunded`) are POSTed to each active endpoint subscribed to their type, signed as the
+Standard Webhooks specification says (https://www.standardwebhooks.com/):
+
+- body: `{"type": "order.confirmed", "timestamp": "<ISO 8601>", "data": {...the event's data}}`;
+- `webhook-id`: the delivery's id, the same on every retry of it, to deduplicate on;
+- `webhook-timestamp`: Unix seconds of the attempt;
+- `webhook-signature`: `v1,` then the base64 HMAC-SHA256 of
+  `{webhook-id}.{webhook-timestamp}.{body}` keyed by the base64-decoded part of the endpoint's
+  `whsec_` secret.
+
+A 2xx answer within 5 seconds delivers; anything else (redirects are not followed) is retried with
+exponential backoff and jitter, 8 attempts by default. The URL must be http(s) and resolve only to
+public addresses, checked when it is saved and again, pinned to the checked address, on every
+attempt. The secret appears in the create and detail answers, never in lists.
+"""
+
+
+class OwnOrAnyScopes:
+    """`any_scope` (another person's records too) also grants each method `own_scope` guards, so
+    staff roles need not hold the customer's scope as well."""
+
+    own_scope: str
+    any_scope: str
+    methods: tuple[str, ...] = ("get",)
+
+    @property
+    def required_scopes(self) -> dict[str, str]:
+        user = self.request.user
+        holds_any = user is not None and user.has_scope(self.any_scope)
+        scope = self.any_scope if holds_any else self.own_scope
+        return dict.fromkeys(self.methods, scope)
+
+
+class NotificationListApi(OwnOrAnyScopes, generics.ListAPIView):
+    """The e-mails sent to the caller (everyone's with `notifications.notification.read_any`)."""
+
+    own_scope, any_scope = NOTIFICATION_READ, NOTIFICATION_READ_ANY
+    serializer_class = NotificationOutput
+    filterset_fields = ("kind", "order_id")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular, with no caller
+            return Notification.objects.none()
+        return notification_list(viewer=self.request.user)
+
+
+class WebhookInput(serializers.Serializer):
+    url = serializers.URLField(max_length=2000)
+    event_types = serializers.ListField(
+        child=serializers.ChoiceField(choices=WEBHOOK_EVENT_TYPES), min_length=1
+    )
+    is_active = serializers.BooleanField(required=False)
+
+
+class WebhookAccess(OwnOrAnyScopes):
+    own_scope, any_scope = WEBHOOK_MANAGE, WEBHOOK_MANAGE_ANY
+
+    def endpoint(self, webhook_id):
+        """The caller's endpoint; another customer's is a 404."""
+        return get_owned_or_404(
+            webhook_endpoint_list(viewer=self.request.user),
+            viewer=self.request.user,
+            any_scope=WEBHOOK_MANAGE_ANY,
+            owner_field="owner_id",
+            id=webhook_id,
+        )
+
+
+@extend_schema(description=WEBHOOKS_DESCRIPTION)
+class WebhookListApi(WebhookAccess, generics.ListAPIView):
+    methods = ("get", "post")
+    serializer_class = WebhookEndpointOutput
+    filter_backends = ()
+
+    def get_queryset(self):
+        return webhook_endpoint_list(viewer=self.request.user)
+
+    @extend_schema(request=WebhookInput, responses={201: WebhookEndpointSecretOutput})
+    def post(self, request):
+        data = validated(WebhookInput, request)
+        endpoint = services.webhook_endpoint_create(owner_id=request.user.id, **data)
+        return Response(WebhookEndpointSecretOutput(endpoint).data, status=status.HTTP_201_CREATED)
+
+
+class WebhookDetailApi(WebhookAccess, ServiceApi):
+    """One of the caller's webhook endpoints, with its signing secret; PATCH changes it (the URL
+    is checked again), DELETE removes it with its delivery log."""
+
+    methods = ("get", "patch", "delete")
+
+    @extend_schema(responses=WebhookEndpointSecretOutput)
+    def get(self, request, webhook_id):
+        return Response(WebhookEndpointSecretOutput(self.endpoint(webhook_id)).data)
+
+    @extend_schema(request=WebhookInput, responses=WebhookEndpointSecretOutput)
+    def patch(self, request, webhook_id):
+        data = self.parse(WebhookInput, request, partial=True)
+        endpoint = services.webhook_endpoint_update(endpoint=self.endpoint(webhook_id), **data)
+        return Response(WebhookEndpointSecretOutput(endpoint).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, webhook_id):
+        services.webhook_endpoint_delete(endpoint=self.endpoint(webhook_id))
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class WebhookDeliveryListApi(WebhookAccess, generics.ListAPIView):
+    """The endpoint's deliveries, newest first, each with the log of its attempts."""
+
+    serializer_class = WebhookDeliveryOutput
+    filterset_fields = ("status", "event_type")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular, with no endpoint
+            return WebhookDelivery.objects.none()
+        return webhook_delivery_list(endpoint=self.endpoint(self.kwargs["webhook_id"]))
+
+
+class WebhookPingApi(WebhookAccess, ServiceApi):
+    """A signed test event for one of the caller's endpoints."""
+
+    methods = ("post",)
+
+    @extend_schema(
+        request=None,
+        responses=WebhookDeliveryOutput,
+        description="Sends a signed `webhook.ping` to the endpoint now, once, and answers the "
+        "delivery with its attempt: `status` says whether the endpoint answered 2xx.",
+    )
+    def post(self, request, webhook_id):
+        delivery = services.webhook_ping(endpoint=self.endpoint(webhook_id))
+        return Response(WebhookDeliveryOutput(delivery).data)
