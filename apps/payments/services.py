@@ -36,7 +36,8 @@ def payment_request(
     currency: str,
     payment_method: str,
 ) -> Payment:
-    """The payment of an order, created PENDING on the first request; its charge is queued."""
+    """The payment of an order, created PENDING on the first request. Its charge is queued, and
+    queued again by a later request while still PENDING, which revives a lost task."""
     payment, _ = Payment.objects.get_or_create(
         order_id=order_id,
         defaults={
