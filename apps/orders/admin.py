@@ -1,23 +1,40 @@
-"""Orders admin: operators look orders up here."""
+"""Orders admin: operators look orders, their history and export jobs up here, read-only."""
 
 from django.contrib import admin
 
-from apps.orders.models import Order, OrderLine
+from apps.orders.models import Order, OrderExport, OrderLine, OrderStatusChange
 from common.auth.operators import ScopedModelAdmin, ScopedTabularInline
+
+READ_ANY = "orders.order.read_any"
 
 
 class OrderLineInline(ScopedTabularInline):
-    read_scope = "orders.order.read_any"
+    read_scope = READ_ANY
     model = OrderLine
     extra = 0
+
+
+class OrderStatusChangeInline(ScopedTabularInline):
+    read_scope = READ_ANY
+    model = OrderStatusChange
+    extra = 0
+    readonly_fields = ("from_status", "to_status", "reason", "actor", "at")
 
 
 @admin.register(Order)
 class OrderAdmin(ScopedModelAdmin):
     """Read-only: orders change through the checkout saga, never by hand."""
 
-    read_scope = "orders.order.read_any"
+    read_scope = READ_ANY
     list_display = ("id", "customer_id", "status", "total", "currency", "created_at")
     list_filter = ("status",)
-    search_fields = ("id", "customer_id")
-    inlines = (OrderLineInline,)
+    search_fields = ("=id", "=customer_id")
+    inlines = (OrderLineInline, OrderStatusChangeInline)
+
+
+@admin.register(OrderExport)
+class OrderExportAdmin(ScopedModelAdmin):
+    read_scope = "orders.order.export"
+    list_display = ("id", "requested_by", "status", "row_count", "created_at", "finished_at")
+    list_filter = ("status",)
+    exclude = ("content",)

@@ -1,9 +1,12 @@
-"""Orders and their lines; prices are copied from the catalog when the order is placed."""
+"""Orders, their lines and status history; prices are copied from the catalog at placement."""
 
 import uuid
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
+
+from common.api.idempotency import IdempotencyRecord
 
 
 class OrderStatus(models.TextChoices):
@@ -13,6 +16,28 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "CANCELLED"
     REFUND_PENDING = "REFUND_PENDING"
     REFUNDED = "REFUNDED"
+
+
+# The checkout saga (DESIGN §6): every change of status must be one of these.
+ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
+    OrderStatus.PENDING: frozenset({OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED}),
+    OrderStatus.AWAITING_PAYMENT: frozenset({OrderStatus.CONFIRMED, OrderStatus.CANCELLED}),
+    OrderStatus.CONFIRMED: frozenset({OrderStatus.REFUND_PENDING}),
+    OrderStatus.REFUND_PENDING: frozenset({OrderStatus.REFUNDED}),
+    OrderStatus.CANCELLED: frozenset(),
+    OrderStatus.REFUNDED: frozenset(),
+}
+# Before payment the customer may still walk away, and the saga deadline applies.
+UNPAID_STATUSES = (OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT)
+
+
+class TransitionNotAllowed(Exception):
+    """The order's current status does not lead to the one asked for."""
+
+    def __init__(self, current: str, target: str) -> None:
+        super().__init__(f"an order in {current} cannot become {target}")
+        self.current = current
+        self.target = target
 
 
 class Order(models.Model):
@@ -30,10 +55,36 @@ class Order(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
-        indexes = [models.Index(fields=["customer_id", "-created_at"])]
+        indexes = [
+            models.Index(fields=["customer_id", "-created_at"]),
+            # The saga deadline sweep reads only unpaid orders, oldest first.
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(status__in=UNPAID_STATUSES),
+                name="orders_order_unpaid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Order {self.id} ({self.status})"
+
+    def can_transition_to(self, status: str) -> bool:
+        return status in ALLOWED_TRANSITIONS[self.status]
+
+    def transition(self, status: str, *, reason: str, actor: str) -> "OrderStatusChange":
+        """The one way an order changes status: guarded, saved, and written to its history.
+
+        Callers hold the row with `select_for_update`, so concurrent events see each other."""
+        if not self.can_transition_to(status):
+            raise TransitionNotAllowed(self.status, status)
+        change = OrderStatusChange.objects.create(
+            order=self, from_status=self.status, to_status=status, reason=reason, actor=actor
+        )
+        self.status = status
+        if status == OrderStatus.CANCELLED:
+            self.cancel_reason = reason
+        self.save(update_fields=["status", "cancel_reason", "updated_at"])
+        return change
 
 
 class OrderLine(models.Model):
@@ -56,3 +107,54 @@ class OrderLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity} x {self.sku}"
+
+
+class OrderStatusChange(models.Model):
+    """One step of an order's history; `from_status` is empty for its placement."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="history")
+    from_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    reason = models.CharField(max_length=200, blank=True)
+    # A user id, "service:<name>" for another service's event, or "system" for the deadline.
+    actor = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ("at", "id")
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '-'} -> {self.to_status}"
+
+
+class IdempotencyKey(IdempotencyRecord):
+    """A placed order's answer, replayed to a client retrying with the same key."""
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "PENDING"
+    RUNNING = "RUNNING"
+    DONE = "DONE"
+    FAILED = "FAILED"
+
+
+class OrderExport(models.Model):
+    """A CSV export of orders; the file lives in the row, so web and worker share no disk."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.CharField(max_length=200)
+    filters = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
+    status = models.CharField(
+        max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
+    )
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    content = models.TextField(blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+
+    def __str__(self) -> str:
+        return f"Export {self.id} ({self.status})"

@@ -3,10 +3,10 @@
 import threading
 import time
 
-import requests
 from django.conf import settings
 
 from common.auth.tokens import InvalidToken, token_claims
+from common.clients.http import ServiceClient, ServiceUnavailable
 
 TOKEN_PATH = "/identity/api/v1/auth/token/"
 SERVICE_TOKEN_PATH = "/identity/api/v1/auth/service-token/"
@@ -15,25 +15,24 @@ UNREACHABLE = "Identity cannot be reached; try again in a moment."
 SERVICE_TOKEN_MARGIN_SECONDS = 30
 
 
+identity = ServiceClient(service="identity", url_setting="IDENTITY_URL")
+
+
 class IdentityRefused(Exception):
     """identity said no (or could not be asked); the message is fit to show the person."""
 
 
 def post(path: str, payload: dict) -> dict:
     try:
-        response = requests.post(
-            settings.IDENTITY_URL.rstrip("/") + path,
-            json=payload,
-            timeout=settings.DEPENDENCY_TIMEOUT_SECONDS * 4,
+        response = identity.post(
+            path, json=payload, timeout=settings.DEPENDENCY_TIMEOUT_SECONDS * 4
         )
-    except requests.RequestException:
+    except ServiceUnavailable:
         raise IdentityRefused(UNREACHABLE) from None
     try:
         body = response.json()
     except ValueError:  # a proxy's error page, not identity's answer
         raise IdentityRefused(UNREACHABLE) from None
-    if response.status_code >= 500:
-        raise IdentityRefused(UNREACHABLE)
     if response.status_code != 200:
         raise IdentityRefused(body.get("detail") or "identity refused the request.")
     return body

@@ -1,5 +1,31 @@
 """Settings of the orders service: the shared base plus the apps it owns."""
 
-from common.settings import service_settings
+from common.settings import environment, service_settings
 
-globals().update(service_settings(service="orders", apps=["apps.orders"]))
+_settings = service_settings(
+    service="orders",
+    apps=["apps.orders"],
+    periodic_tasks={
+        "order-saga-deadlines": {"task": "orders.saga_deadlines", "schedule": 10},
+        "idempotency-keys-expire": {"task": "orders.idempotency_keys_expire", "schedule": 3600},
+    },
+)
+# Orders and export jobs both have a `status`; name each choice set once in the schema.
+_settings["SPECTACULAR_SETTINGS"]["ENUM_NAME_OVERRIDES"] = {
+    "OrderStatusEnum": "apps.orders.models.OrderStatus",
+    "ExportStatusEnum": "apps.orders.models.ExportStatus",
+}
+globals().update(_settings)
+
+# Prices are read from catalog when an order is placed.
+CATALOG_URL = environment.url(
+    "CATALOG_URL", schemes=("http", "https"), default="http://127.0.0.1:8002"
+)
+# Per attempt; with one retry a dead catalog costs a request about two seconds at most.
+CATALOG_READ_TIMEOUT_SECONDS = environment.integer(
+    "CATALOG_READ_TIMEOUT_SECONDS", default=1, minimum=1
+)
+# An order still unpaid this long after it was placed is cancelled with reason `timeout`.
+ORDER_SAGA_TIMEOUT_SECONDS = environment.integer(
+    "ORDER_SAGA_TIMEOUT_SECONDS", default=900, minimum=1
+)

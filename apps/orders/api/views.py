@@ -1,0 +1,170 @@
+"""Orders endpoints: place (with an Idempotency-Key), read, cancel, refund and export orders."""
+
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, generics, renderers, serializers, status
+from rest_framework.response import Response
+
+from apps.orders import services
+from apps.orders.api.serializers import OrderDetailOutput, OrderExportOutput, OrderOutput
+from apps.orders.models import IdempotencyKey, Order, OrderStatus
+from apps.orders.selectors import order_export_file, order_export_get, order_get, order_list
+from common.api.idempotency import HEADER, idempotent
+from common.api.views import ServiceApi, validated
+from common.auth.permissions import AUTHENTICATED, ScopePermission
+
+CREATE = "orders.order.create"
+READ = "orders.order.read"
+READ_ANY = "orders.order.read_any"
+CANCEL = "orders.order.cancel"
+CANCEL_ANY = "orders.order.cancel_any"
+REFUND = "orders.order.refund"
+EXPORT = "orders.order.export"
+DUPLICATE_PRODUCTS = "Each product may appear on one line only."
+DEFAULT_CANCEL_REASON = "cancelled on request"
+
+
+def require_any_scope(request, *scopes: str) -> None:
+    """For actions open to either of two scopes: on one's own orders, or on anyone's."""
+    if not any(request.user.has_scope(scope) for scope in scopes):
+        raise exceptions.PermissionDenied(ScopePermission.message)
+
+
+class LineInput(serializers.Serializer):
+    product_id = serializers.UUIDField()
+    quantity = serializers.IntegerField(min_value=1, max_value=1000)
+
+
+class OrderListApi(generics.ListAPIView):
+    """The caller's orders (everyone's with `orders.order.read_any`); POST places one."""
+
+    required_scopes = {"get": AUTHENTICATED, "post": CREATE}
+    serializer_class = OrderOutput
+    filterset_fields = ("status",)
+
+    class InputSerializer(serializers.Serializer):
+        lines = serializers.ListField(child=LineInput(), allow_empty=False, max_length=100)
+        payment_method = serializers.CharField(max_length=64)
+
+        def validate_lines(self, lines: list[dict]) -> list[dict]:
+            product_ids = [line["product_id"] for line in lines]
+            if len(set(product_ids)) != len(product_ids):
+                raise serializers.ValidationError(DUPLICATE_PRODUCTS)
+            return lines
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular reads the model
+            return Order.objects.none()
+        return order_list(viewer=self.request.user)
+
+    def get(self, request):
+        require_any_scope(request, READ, READ_ANY)
+        return super().get(request)
+
+    @extend_schema(
+        request=InputSerializer,
+        responses={201: OrderDetailOutput},
+        parameters=[OpenApiParameter(HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, True)],
+    )
+    def post(self, request):
+        return idempotent(request, model=IdempotencyKey, action=lambda: self.place(request))
+
+    def place(self, request) -> Response:
+        data = validated(self.InputSerializer, request)
+        order = services.order_place(customer_id=request.user.id, **data)
+        return Response(OrderDetailOutput(order).data, status=status.HTTP_201_CREATED)
+
+
+class OrderDetailApi(ServiceApi):
+    required_scopes = {"get": AUTHENTICATED}
+
+    @extend_schema(responses=OrderDetailOutput)
+    def get(self, request, order_id):
+        require_any_scope(request, READ, READ_ANY)
+        return Response(OrderDetailOutput(order_get(viewer=request.user, order_id=order_id)).data)
+
+
+class OrderCancelApi(ServiceApi):
+    """A customer cancels an own unpaid order; support (`orders.order.cancel_any`) anyone's."""
+
+    required_scopes = {"post": AUTHENTICATED}
+
+    class InputSerializer(serializers.Serializer):
+        reason = serializers.CharField(max_length=200, default=DEFAULT_CANCEL_REASON)
+
+    @extend_schema(request=InputSerializer, responses=OrderDetailOutput)
+    def post(self, request, order_id):
+        require_any_scope(request, CANCEL, CANCEL_ANY)
+        data = self.parse(self.InputSerializer, request)
+        order = order_get(viewer=request.user, order_id=order_id, any_scope=CANCEL_ANY)
+        services.order_cancel(order_id=order.id, actor=request.user.id, **data)
+        return Response(
+            OrderDetailOutput(
+                order_get(viewer=request.user, order_id=order.id, any_scope=CANCEL_ANY)
+            ).data
+        )
+
+
+class OrderRefundApi(ServiceApi):
+    required_scopes = {"post": REFUND}
+
+    @extend_schema(request=None, responses=OrderDetailOutput)
+    def post(self, request, order_id):
+        order = order_get(viewer=request.user, order_id=order_id, any_scope=REFUND)
+        services.order_refund(order_id=order.id, actor=request.user.id)
+        return Response(
+            OrderDetailOutput(
+                order_get(viewer=request.user, order_id=order.id, any_scope=REFUND)
+            ).data
+        )
+
+
+class OrderExportListApi(ServiceApi):
+    required_scopes = {"post": EXPORT}
+
+    class InputSerializer(serializers.Serializer):
+        status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)
+        created_after = serializers.DateTimeField(required=False)
+        created_before = serializers.DateTimeField(required=False)
+
+    @extend_schema(request=InputSerializer, responses={202: OrderExportOutput})
+    def post(self, request):
+        filters = self.parse(self.InputSerializer, request)
+        export = services.order_export_request(requested_by=request.user.id, filters=filters)
+        return Response(OrderExportOutput(export).data, status=status.HTTP_202_ACCEPTED)
+
+
+class OrderExportDetailApi(ServiceApi):
+    required_scopes = {"get": AUTHENTICATED}
+
+    @extend_schema(responses=OrderExportOutput)
+    def get(self, request, export_id):
+        export = order_export_get(viewer=request.user, export_id=export_id)
+        return Response(OrderExportOutput(export).data)
+
+
+class CsvRenderer(renderers.BaseRenderer):
+    """Lets a client ask for `text/csv`; only error bodies pass through it, as JSON text."""
+
+    media_type = "text/csv"
+    format = "csv"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None):
+        return renderers.JSONRenderer().render(data)
+
+
+class OrderExportDownloadApi(ServiceApi):
+    required_scopes = {"get": AUTHENTICATED}
+    renderer_classes = (renderers.JSONRenderer, CsvRenderer)
+
+    @extend_schema(
+        responses={
+            (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, description="The orders as CSV.")
+        }
+    )
+    def get(self, request, export_id):
+        export = order_export_file(viewer=request.user, export_id=export_id)
+        response = HttpResponse(export.content, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="orders-{export.id}.csv"'
+        return response

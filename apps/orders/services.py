@@ -1,0 +1,349 @@
+"""Order commands: placing an order, every step of the checkout saga, cancelling and refunding."""
+
+import csv
+import io
+import uuid
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import structlog
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import status
+
+from apps.orders.models import (
+    UNPAID_STATUSES,
+    ExportStatus,
+    Order,
+    OrderExport,
+    OrderLine,
+    OrderStatus,
+)
+from common.api.errors import ApplicationError
+from common.clients.catalog import product_prices
+from common.clients.http import ServiceUnavailable
+from common.events.outbox import publish
+
+CATALOG_UNAVAILABLE = "The catalog cannot price this order right now; try again in a moment."
+UNKNOWN_PRODUCTS = "Some products are unknown or no longer sold."
+MIXED_CURRENCIES = "All products of one order must be priced in the same currency."
+NOT_A_CUSTOMER = "Only a customer's token may place an order."
+ORDER_NOT_CANCELLABLE = "Only an order that is not paid yet can be cancelled."
+ORDER_NOT_REFUNDABLE = "Only a confirmed order can be refunded."
+CENT = Decimal("0.01")
+
+logger = structlog.get_logger(__name__)
+
+
+def money(amount: Decimal) -> str:
+    return str(amount.quantize(CENT))
+
+
+def order_lines_data(order: Order) -> list[dict]:
+    return [
+        {
+            "product_id": str(line.product_id),
+            "sku": line.sku,
+            "name": line.name,
+            "quantity": line.quantity,
+            "unit_price": money(line.unit_price),
+        }
+        for line in order.lines.all()
+    ]
+
+
+def order_summary_data(order: Order) -> dict:
+    """What order.confirmed, order.cancelled and order.refunded tell catalog and notifications."""
+    return {
+        "order_id": str(order.id),
+        "customer_id": str(order.customer_id),
+        "total": money(order.total),
+        "currency": order.currency,
+        "lines": order_lines_data(order),
+    }
+
+
+def charge_data(order: Order) -> dict:
+    """The money part of order.payment_requested and order.refund_requested."""
+    return {
+        "order_id": str(order.id),
+        "customer_id": str(order.customer_id),
+        "amount": money(order.total),
+        "currency": order.currency,
+    }
+
+
+def order_place(*, customer_id: str, lines: list[dict], payment_method: str) -> Order:
+    """A PENDING order of `lines` (`product_id`, `quantity`) at the catalog's current prices,
+    announced by order.created in the same transaction."""
+    try:
+        customer = uuid.UUID(customer_id)
+    except ValueError:
+        raise ApplicationError(NOT_A_CUSTOMER, status=403, code="permission_denied") from None
+    try:
+        prices = product_prices(product_ids=[line["product_id"] for line in lines])
+    except ServiceUnavailable as failure:
+        logger.warning("catalog_unavailable", reason=failure.reason)
+        raise ApplicationError(
+            CATALOG_UNAVAILABLE,
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            code="catalog_unavailable",
+        ) from None
+    unknown = [
+        str(line["product_id"])
+        for line in lines
+        if line["product_id"] not in prices or not prices[line["product_id"]].is_active
+    ]
+    if unknown:
+        raise ApplicationError(
+            UNKNOWN_PRODUCTS,
+            code="unknown_products",
+            errors={"lines": [f"Unknown or unavailable products: {', '.join(unknown)}."]},
+        )
+    currencies = {prices[line["product_id"]].currency for line in lines}
+    if len(currencies) > 1:
+        raise ApplicationError(
+            MIXED_CURRENCIES,
+            code="mixed_currencies",
+            errors={"lines": [f"Priced in {', '.join(sorted(currencies))}."]},
+        )
+    total = sum((prices[line["product_id"]].price * line["quantity"] for line in lines), Decimal(0))
+    with transaction.atomic():
+        order = Order.objects.create(
+            customer_id=customer,
+            currency=currencies.pop(),
+            total=total.quantize(CENT),
+            payment_method=payment_method,
+        )
+        OrderLine.objects.bulk_create(
+            OrderLine(
+                order=order,
+                product_id=line["product_id"],
+                sku=prices[line["product_id"]].sku,
+                name=prices[line["product_id"]].name,
+                unit_price=prices[line["product_id"]].price,
+                quantity=line["quantity"],
+            )
+            for line in lines
+        )
+        order.history.create(to_status=OrderStatus.PENDING, reason="placed", actor=str(customer))
+        publish(
+            "order.created",
+            {
+                "order_id": str(order.id),
+                "customer_id": str(customer),
+                "lines": [
+                    {"product_id": str(line["product_id"]), "quantity": line["quantity"]}
+                    for line in lines
+                ],
+            },
+        )
+    return order
+
+
+def locked_order(order_id: str | uuid.UUID) -> Order | None:
+    """The order, held until the transaction ends so concurrent events and requests queue up."""
+    return Order.objects.select_for_update().filter(id=order_id).first()
+
+
+def ignored(order: Order | None, *, order_id, event: str) -> bool:
+    """True when an event does not apply to the order (missing, or past that step): redelivered
+    and late events land here and change nothing."""
+    if order is None:
+        logger.warning("event_for_unknown_order", order_id=str(order_id), event=event)
+        return True
+    return False
+
+
+@transaction.atomic
+def order_mark_reserved(*, order_id: str, actor: str) -> None:
+    """stock.reserved: the order awaits payment, which order.payment_requested asks for."""
+    order = locked_order(order_id)
+    if ignored(order, order_id=order_id, event="stock.reserved"):
+        return
+    if not order.can_transition_to(OrderStatus.AWAITING_PAYMENT):
+        logger.info("event_not_applicable", order_id=order_id, status=order.status)
+        return
+    order.transition(OrderStatus.AWAITING_PAYMENT, reason="stock reserved", actor=actor)
+    publish(
+        "order.payment_requested", {**charge_data(order), "payment_method": order.payment_method}
+    )
+
+
+@transaction.atomic
+def order_cancel(*, order_id: str | uuid.UUID, reason: str, actor: str) -> Order:
+    """Cancels an unpaid order and tells catalog to release its stock; 409 once it is paid."""
+    order = locked_order(order_id)
+    if order is None or not order.can_transition_to(OrderStatus.CANCELLED):
+        raise ApplicationError(
+            ORDER_NOT_CANCELLABLE,
+            status=status.HTTP_409_CONFLICT,
+            code="order_not_cancellable",
+            extra={"order_status": order.status if order else None},
+        )
+    cancel(order, reason=reason, actor=actor)
+    return order
+
+
+def cancel(order: Order, *, reason: str, actor: str) -> None:
+    order.transition(OrderStatus.CANCELLED, reason=reason, actor=actor)
+    publish("order.cancelled", {**order_summary_data(order), "reason": reason})
+
+
+@transaction.atomic
+def order_mark_rejected(*, order_id: str, reason: str, actor: str) -> None:
+    """stock.rejected: nothing was reserved, so the order is cancelled with catalog's reason."""
+    order = locked_order(order_id)
+    if ignored(order, order_id=order_id, event="stock.rejected"):
+        return
+    if order.status != OrderStatus.PENDING:
+        logger.info("event_not_applicable", order_id=order_id, status=order.status)
+        return
+    cancel(order, reason=reason, actor=actor)
+
+
+@transaction.atomic
+def order_mark_paid(*, order_id: str, actor: str) -> None:
+    """payment.succeeded: the order is confirmed; a payment for a cancelled order goes back."""
+    order = locked_order(order_id)
+    if ignored(order, order_id=order_id, event="payment.succeeded"):
+        return
+    if order.status == OrderStatus.CANCELLED:
+        logger.warning("late_payment_refunded", order_id=order_id)
+        publish("order.refund_requested", charge_data(order))
+        return
+    if not order.can_transition_to(OrderStatus.CONFIRMED):
+        logger.info("event_not_applicable", order_id=order_id, status=order.status)
+        return
+    order.transition(OrderStatus.CONFIRMED, reason="paid", actor=actor)
+    publish("order.confirmed", order_summary_data(order))
+
+
+@transaction.atomic
+def order_mark_payment_failed(*, order_id: str, actor: str) -> None:
+    """payment.failed: the order is cancelled and catalog releases its stock."""
+    order = locked_order(order_id)
+    if ignored(order, order_id=order_id, event="payment.failed"):
+        return
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        logger.info("event_not_applicable", order_id=order_id, status=order.status)
+        return
+    cancel(order, reason="payment_failed", actor=actor)
+
+
+@transaction.atomic
+def order_refund(*, order_id: str | uuid.UUID, actor: str) -> Order:
+    """Asks payments to refund a confirmed order; 409 in any other status."""
+    order = locked_order(order_id)
+    if order is None or not order.can_transition_to(OrderStatus.REFUND_PENDING):
+        raise ApplicationError(
+            ORDER_NOT_REFUNDABLE,
+            status=status.HTTP_409_CONFLICT,
+            code="order_not_refundable",
+            extra={"order_status": order.status if order else None},
+        )
+    order.transition(OrderStatus.REFUND_PENDING, reason="refund requested", actor=actor)
+    publish("order.refund_requested", charge_data(order))
+    return order
+
+
+@transaction.atomic
+def order_mark_refunded(*, order_id: str, actor: str) -> None:
+    """payment.refunded: the money is back; catalog returns the stock."""
+    order = locked_order(order_id)
+    if ignored(order, order_id=order_id, event="payment.refunded"):
+        return
+    if not order.can_transition_to(OrderStatus.REFUNDED):
+        logger.info("event_not_applicable", order_id=order_id, status=order.status)
+        return
+    order.transition(OrderStatus.REFUNDED, reason="refunded", actor=actor)
+    publish("order.refunded", order_summary_data(order))
+
+
+def orders_expire_unpaid(*, now: datetime | None = None, batch_size: int = 100) -> int:
+    """Cancels (reason `timeout`) the orders still unpaid ORDER_SAGA_TIMEOUT_SECONDS after they
+    were placed, one batch per transaction; rows another worker holds are left to it."""
+    deadline = (now or timezone.now()) - timedelta(seconds=settings.ORDER_SAGA_TIMEOUT_SECONDS)
+    expired = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Order.objects.select_for_update(skip_locked=True)
+                .filter(status__in=UNPAID_STATUSES, created_at__lt=deadline)
+                .order_by("created_at")[:batch_size]
+            )
+            for order in batch:
+                cancel(order, reason="timeout", actor="system")
+        expired += len(batch)
+        if len(batch) < batch_size:
+            return expired
+
+
+EXPORT_COLUMNS = (
+    "id",
+    "customer_id",
+    "status",
+    "currency",
+    "total",
+    "payment_method",
+    "cancel_reason",
+    "created_at",
+    "updated_at",
+)
+
+
+@transaction.atomic
+def order_export_request(*, requested_by: str, filters: dict) -> OrderExport:
+    """A PENDING export job; a worker writes its CSV once this transaction has committed."""
+    # tasks.py imports this module to call the services, so the task is looked up here.
+    from apps.orders.tasks import order_export_run_task
+
+    export = OrderExport.objects.create(requested_by=requested_by, filters=filters)
+    transaction.on_commit(lambda: order_export_run_task.delay(str(export.id)))
+    return export
+
+
+def order_export_run(*, export_id: str | uuid.UUID) -> OrderExport:
+    """Writes the CSV of the orders matching the job's filters into the job; runs once."""
+    with transaction.atomic():
+        export = OrderExport.objects.select_for_update().get(id=export_id)
+        if export.status != ExportStatus.PENDING:
+            return export
+        export.status = ExportStatus.RUNNING
+        export.save(update_fields=["status"])
+    try:
+        export.content, export.row_count = orders_csv(filters=export.filters)
+    except Exception as error:
+        export.status, export.error = ExportStatus.FAILED, repr(error)
+        export.finished_at = timezone.now()
+        export.save(update_fields=["status", "error", "finished_at"])
+        raise
+    export.status = ExportStatus.DONE
+    export.finished_at = timezone.now()
+    export.save(update_fields=["content", "row_count", "status", "finished_at"])
+    return export
+
+
+def orders_csv(*, filters: dict) -> tuple[str, int]:
+    """The CSV of the orders matching `filters`, oldest first, and its number of data rows."""
+    orders = Order.objects.order_by("created_at", "id").filter(**export_lookups(filters))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    row_count = 0
+    for row in orders.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000):
+        writer.writerow(row)
+        row_count += 1
+    return buffer.getvalue(), row_count
+
+
+def export_lookups(filters: dict) -> dict:
+    lookups = {}
+    if filters.get("status"):
+        lookups["status"] = filters["status"]
+    if filters.get("created_after"):
+        lookups["created_at__gte"] = filters["created_after"]
+    if filters.get("created_before"):
+        lookups["created_at__lt"] = filters["created_before"]
+    return lookups

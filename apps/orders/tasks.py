@@ -1,0 +1,25 @@
+"""Orders' Celery tasks: the saga deadline sweep, key expiry and the CSV export job."""
+
+from celery import shared_task
+
+from apps.orders import services
+from apps.orders.models import IdempotencyKey
+from common.api.idempotency import idempotency_keys_expire
+
+SAGA_DEADLINES_TASK = "orders.saga_deadlines"
+IDEMPOTENCY_KEYS_EXPIRE_TASK = "orders.idempotency_keys_expire"
+
+
+@shared_task(name=SAGA_DEADLINES_TASK, ignore_result=True)
+def order_saga_deadlines_task() -> int:
+    return services.orders_expire_unpaid()
+
+
+@shared_task(name=IDEMPOTENCY_KEYS_EXPIRE_TASK, ignore_result=True)
+def idempotency_keys_expire_task() -> int:
+    return idempotency_keys_expire(model=IdempotencyKey)
+
+
+@shared_task(name="orders.export_run", ignore_result=True)
+def order_export_run_task(export_id: str) -> None:
+    services.order_export_run(export_id=export_id)
