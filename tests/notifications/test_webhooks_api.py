@@ -1,0 +1,243 @@
+"""`/notifications/api/v1/webhooks/`: customers manage their own endpoints, nobody else's, and
+only public http(s) URLs."""
+
+import base64
+import uuid
+
+import pytest
+
+from apps.notifications.models import WebhookEndpoint
+from common.testing.notifications import WebhookEndpointFactory
+
+pytestmark = pytest.mark.django_db
+
+WEBHOOKS_URL = "/notifications/api/v1/webhooks/"
+PUBLIC_URL = "https://93.184.215.14/hooks"
+
+
+def detail_url(endpoint_id) -> str:
+    return f"{WEBHOOKS_URL}{endpoint_id}/"
+
+
+def test_a_customer_creates_an_endpoint_they_own_and_sees_its_secret_once_in_the_answer(
+    api_client, as_customer, customer_id
+):
+    response = api_client.post(
+        WEBHOOKS_URL,
+        {"url": PUBLIC_URL, "event_types": ["order.confirmed", "order.created", "order.confirmed"]},
+        **as_customer,
+    )
+
+    body = response.json()
+    endpoint = WebhookEndpoint.objects.get()
+    assert response.status_code == 201
+    assert body["id"] == str(endpoint.id)
+    assert (body["owner_id"], body["url"], body["is_active"]) == (customer_id, PUBLIC_URL, True)
+    assert body["event_types"] == ["order.confirmed", "order.created"]
+    assert body["secret"] == endpoint.secret
+    assert body["secret"].startswith("whsec_")
+    assert len(base64.b64decode(body["secret"].removeprefix("whsec_"))) >= 24
+
+
+def test_the_list_shows_only_the_callers_endpoints_and_no_secrets(
+    api_client, as_customer, customer_id
+):
+    own = WebhookEndpointFactory(owner_id=customer_id)
+    WebhookEndpointFactory()
+
+    response = api_client.get(WEBHOOKS_URL, **as_customer)
+
+    (listed,) = response.json()["results"]
+    assert listed["id"] == str(own.id)
+    assert "secret" not in listed
+
+
+@pytest.mark.parametrize("count", [1, 10])
+def test_the_list_costs_the_same_queries_whatever_the_page_holds(
+    api_client, as_customer, customer_id, django_assert_num_queries, count
+):
+    WebhookEndpointFactory.create_batch(count, owner_id=customer_id)
+
+    with django_assert_num_queries(2):
+        response = api_client.get(WEBHOOKS_URL, **as_customer)
+
+    assert response.json()["count"] == count
+
+
+def test_the_owner_reads_the_detail_with_its_secret(api_client, as_customer, customer_id):
+    endpoint = WebhookEndpointFactory(owner_id=customer_id)
+
+    response = api_client.get(detail_url(endpoint.id), **as_customer)
+
+    assert response.status_code == 200
+    assert response.json()["secret"] == endpoint.secret
+
+
+def test_patch_changes_the_subscription_and_deactivates(api_client, as_customer, customer_id):
+    endpoint = WebhookEndpointFactory(owner_id=customer_id)
+
+    response = api_client.patch(
+        detail_url(endpoint.id),
+        {"event_types": ["order.refunded"], "is_active": False},
+        **as_customer,
+    )
+
+    endpoint.refresh_from_db()
+    assert response.status_code == 200
+    assert (endpoint.event_types, endpoint.is_active) == (["order.refunded"], False)
+    assert endpoint.url == "https://hooks.example.com/mercato"
+
+
+def test_delete_removes_the_endpoint(api_client, as_customer, customer_id):
+    endpoint = WebhookEndpointFactory(owner_id=customer_id)
+
+    response = api_client.delete(detail_url(endpoint.id), **as_customer)
+
+    assert response.status_code == 204
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("method", "suffix"),
+    [
+        ("get", ""),
+        ("patch", ""),
+        ("delete", ""),
+        ("get", "deliveries/"),
+        ("post", "ping/"),
+    ],
+)
+def test_another_customers_endpoint_is_a_404_for_every_action(
+    api_client, as_customer, method, suffix
+):
+    someone_elses = WebhookEndpointFactory()
+
+    response = getattr(api_client, method)(
+        detail_url(someone_elses.id) + suffix, {"is_active": False}, **as_customer
+    )
+
+    someone_elses.refresh_from_db()
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert someone_elses.is_active
+
+
+def test_manage_any_reads_and_changes_anyones_endpoint(api_client, token_minter):
+    endpoint = WebhookEndpointFactory()
+    admin = token_minter.authorization(scopes=["notifications.webhook.manage_any"])
+
+    listed = api_client.get(WEBHOOKS_URL, **admin)
+    changed = api_client.patch(detail_url(endpoint.id), {"is_active": False}, **admin)
+
+    assert listed.json()["count"] == 1
+    assert changed.status_code == 200
+    assert changed.json()["is_active"] is False
+
+
+def test_without_the_manage_scope_webhooks_are_403(api_client, token_minter):
+    reader = token_minter.authorization(scopes=["notifications.notification.read"])
+
+    response = api_client.post(
+        WEBHOOKS_URL, {"url": PUBLIC_URL, "event_types": ["order.created"]}, **reader
+    )
+
+    assert response.status_code == 403
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"url": "not a url", "event_types": ["order.created"]}, "url"),
+        ({"url": PUBLIC_URL, "event_types": []}, "event_types"),
+        ({"url": PUBLIC_URL, "event_types": ["order.payment_requested"]}, "event_types.0"),
+        ({"url": PUBLIC_URL, "event_types": ["webhook.ping"]}, "event_types.0"),
+        ({"event_types": ["order.created"]}, "url"),
+    ],
+)
+def test_bad_input_is_a_400_naming_the_field(api_client, as_customer, payload, field):
+    response = api_client.post(WEBHOOKS_URL, payload, **as_customer)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert field in response.json()["errors"]
+    assert not WebhookEndpoint.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1/hooks",
+        "http://127.1.2.3:8080/hooks",
+        "http://10.0.0.5/hooks",
+        "http://172.16.4.4/hooks",
+        "http://192.168.1.10/hooks",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://0.0.0.0/",
+        "http://[::1]/hooks",
+        "http://[::ffff:127.0.0.1]/hooks",
+        "http://[fe80::1]/hooks",
+        "http://[fc00::1]/hooks",
+        "http://224.0.0.1/hooks",
+        "http://localhost:8005/hooks",
+        "ftp://93.184.215.14/hooks",
+        "http://user:secret@93.184.215.14/hooks",
+        "http://no-such-host.invalid/hooks",
+    ],
+)
+def test_a_url_that_is_not_public_http_is_refused_naming_url(api_client, as_customer, url):
+    response = api_client.post(
+        WEBHOOKS_URL, {"url": url, "event_types": ["order.created"]}, **as_customer
+    )
+
+    body = response.json()
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert list(body["errors"]) == ["url"]
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_an_update_to_a_private_url_is_refused_and_changes_nothing(
+    api_client, as_customer, customer_id
+):
+    endpoint = WebhookEndpointFactory(owner_id=customer_id)
+
+    response = api_client.patch(
+        detail_url(endpoint.id),
+        {"url": "http://169.254.169.254/", "is_active": False},
+        **as_customer,
+    )
+
+    endpoint.refresh_from_db()
+    assert response.status_code == 400
+    assert "169.254.169.254 is not a public address." in response.json()["errors"]["url"]
+    assert (endpoint.url, endpoint.is_active) == ("https://hooks.example.com/mercato", True)
+
+
+def test_private_targets_are_accepted_when_the_setting_allows_them(
+    api_client, as_customer, settings
+):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+
+    response = api_client.post(
+        WEBHOOKS_URL,
+        {"url": "http://localhost:9000/hooks", "event_types": ["order.created"]},
+        **as_customer,
+    )
+
+    assert response.status_code == 201
+
+
+def test_the_allow_setting_still_refuses_other_schemes(api_client, as_customer, settings):
+    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
+
+    response = api_client.post(
+        WEBHOOKS_URL, {"url": "file:///etc/passwd", "event_types": ["order.created"]}, **as_customer
+    )
+
+    assert response.status_code == 400
+    assert "url" in response.json()["errors"]
+
+
+def test_an_unknown_endpoint_id_is_a_404(api_client, as_customer):
+    assert api_client.get(detail_url(uuid.uuid4()), **as_customer).status_code == 404
