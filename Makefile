@@ -54,3 +54,4 @@ test: lint browser
 	done
 	$(MAKE) --no-print-directory chart
 	$(BIN)/python -m pytest tests/e2e --ds=services.catalog.settings
+	E2E_BROKER=rabbitmq $(BIN)/python -m pytest tests/e2e --ds=services.catalog.settings

@@ -21,7 +21,7 @@ class EventAdmin(ScopedModelAdmin):
 class OutboxEventAdmin(EventAdmin):
     list_display = ("id", "type", "created_at", "published_at")
     list_filter = ("type", ("published_at", admin.EmptyFieldListFilter))
-    search_fields = ("=id",)
+    search_fields = ("envelope__id", "envelope__data__order_id")
     readonly_fields = ("id", "type", "envelope", "created_at", "published_at")
 
 
@@ -29,7 +29,8 @@ class OutboxEventAdmin(EventAdmin):
 class DeadLetterAdmin(EventAdmin):
     list_display = ("event_id", "type", "handler", "attempts", "failed_at", "replayed_at")
     list_filter = ("type", "handler", ("replayed_at", admin.EmptyFieldListFilter))
-    search_fields = ("=event_id",)
+    # By event id or by the order the event is about: what an operator has in hand.
+    search_fields = ("envelope__id", "envelope__data__order_id")
     readonly_fields = (
         "event_id",
         "type",

@@ -1,7 +1,14 @@
-"""Starts the platform as real processes (`./manage.py up`, as `make run` does) on spare ports."""
+"""Starts the platform as real processes (`./manage.py up`, as `make run` does) on spare ports,
+with a real SMTP server, webhook receiver and broker relay beside it.
+
+`E2E_BROKER=rabbitmq` runs the same suite with RabbitMQ as the Celery broker (make test does
+both); Redis is the default.
+"""
 
 import os
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -10,27 +17,38 @@ from urllib.parse import urlsplit
 
 import psutil
 import pytest
+import redis
 import requests
 
 from services import SERVICES
+from tests.e2e.listeners import BrokerSwitch, MailCatcher, WebhookReceiver
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_PORT = 18000
 START_TIMEOUT_SECONDS = 180
 # load_demo_data's password; the suite runs under catalog's settings, so it cannot import it.
 DEMO_PASSWORD = "mercato-demo"
+BROKER = os.environ.get("E2E_BROKER", "redis")
+RABBITMQ = ("127.0.0.1", 5672)
+# Short enough that retries, dead letters and the outbox sweep happen within a test's patience.
+QUICK_RETRIES = {
+    "EVENT_HANDLER_MAX_ATTEMPTS": "3",
+    "EVENT_RETRY_BACKOFF_SECONDS": "1",
+    "OUTBOX_SWEEP_SECONDS": "2",
+}
 
 
 class Platform:
     """One `./manage.py up` child; `url(service, path)` addresses a service's own port."""
 
-    def __init__(self, *, home: Path, environment: dict[str, str]) -> None:
+    def __init__(self, *, home: Path, environment: dict[str, str], base_port: int = BASE_PORT):
         self.home = home
         self.environment = environment
+        self.base_port = base_port
         self.process: subprocess.Popen | None = None
 
     def url(self, service: str, path: str) -> str:
-        port = next(s.port(BASE_PORT) for s in SERVICES if s.name == service)
+        port = next(s.port(self.base_port) for s in SERVICES if s.name == service)
         return f"http://127.0.0.1:{port}{path}"
 
     def start(self) -> None:
@@ -83,28 +101,133 @@ class Platform:
         return [p for p in leftovers if p.pid != os.getpid()]
 
 
-def e2e_environment(home: Path) -> dict[str, str]:
+def e2e_environment(
+    home: Path, *, databases: str = "e2e", base_port: int = BASE_PORT
+) -> dict[str, str]:
     """The suite's servers (the machine's or embedded) with databases of its own."""
     environment = dict(os.environ)
     database = urlsplit(environment["DATABASE_URL"])
-    environment["DATABASE_URL"] = database._replace(path="/e2e_{service}").geturl()
+    environment["DATABASE_URL"] = database._replace(path=f"/{databases}_{{service}}").geturl()
     environment.update(
         MERCATO_HOME=str(home),
-        MERCATO_BASE_PORT=str(BASE_PORT),
+        MERCATO_BASE_PORT=str(base_port),
         LOG_FORMAT="json",
         DEBUG="true",
     )
     return environment
 
 
+def fresh_broker(space: str, *, redis_database: int) -> BrokerSwitch:
+    """An empty broker namespace for one platform, behind a relay the suite can cut."""
+    if BROKER == "rabbitmq":
+        rabbitmq_fresh_vhost(space)
+        switch = BrokerSwitch(RABBITMQ)
+        switch.start()
+        switch.url = f"amqp://guest:guest@127.0.0.1:{switch.port}/{space}"
+        return switch
+    parts = urlsplit(os.environ["REDIS_URL"])
+    if parts.scheme == "unix":
+        redis.Redis(unix_socket_path=parts.path, db=redis_database).flushdb()
+        switch = BrokerSwitch(parts.path)
+    else:
+        upstream = (parts.hostname, parts.port or 6379)
+        redis.Redis(host=upstream[0], port=upstream[1], db=redis_database).flushdb()
+        switch = BrokerSwitch(upstream)
+    switch.start()
+    switch.url = f"redis://127.0.0.1:{switch.port}/{redis_database}"
+    return switch
+
+
+def rabbitmq_fresh_vhost(vhost: str) -> None:
+    """RabbitMQ's queues are durable: a virtual host per platform, new each run, holds no leftovers.
+    Where RabbitMQ is missing the RabbitMQ run is skipped, except in CI, where it must run."""
+    try:
+        socket.create_connection(RABBITMQ, timeout=2).close()
+        reachable = shutil.which("rabbitmqctl") is not None
+    except OSError:
+        reachable = False
+    if not reachable:
+        reason = f"RabbitMQ is not running on {RABBITMQ[0]}:{RABBITMQ[1]} with rabbitmqctl"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
+    for command in (
+        ["add_vhost", vhost],
+        ["set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+    ):
+        subprocess.run(["rabbitmqctl", "-q", *command], check=True, capture_output=True)
+
+
 @pytest.fixture(scope="session")
-def platform(tmp_path_factory) -> Platform:
-    home = tmp_path_factory.mktemp("mercato")
-    running = Platform(home=home, environment=e2e_environment(home))
+def mail() -> MailCatcher:
+    catcher = MailCatcher()
+    catcher.start()
+    yield catcher
+    catcher.stop()
+
+
+@pytest.fixture(scope="session")
+def webhooks() -> WebhookReceiver:
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.server.shutdown()
+
+
+def started_platform(
+    home: Path, *, databases: str, base_port: int, broker_url: str, mail: MailCatcher, **extra
+) -> Platform:
+    environment = e2e_environment(home, databases=databases, base_port=base_port)
+    environment.update(
+        CELERY_BROKER_URL=broker_url,
+        EMAIL_URL=f"smtp://127.0.0.1:{mail.port}",
+        # The webhook receiver listens on loopback, which production refuses.
+        WEBHOOK_ALLOW_PRIVATE_TARGETS="true",
+        **QUICK_RETRIES,
+        **extra,
+    )
+    running = Platform(home=home, environment=environment, base_port=base_port)
     running.start()
+    return running
+
+
+@pytest.fixture(scope="session")
+def broker() -> BrokerSwitch:
+    switch = fresh_broker("mercato-e2e", redis_database=2)
+    yield switch
+    switch.cut()
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory, broker, mail) -> Platform:
+    running = started_platform(
+        tmp_path_factory.mktemp("mercato"),
+        databases="e2e",
+        base_port=BASE_PORT,
+        broker_url=broker.url,
+        mail=mail,
+    )
     yield running
     if running.process.poll() is None:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def twice_platform(tmp_path_factory, mail) -> Platform:
+    """A second platform whose relays publish every event twice (EVENTS_PUBLISH_TWICE)."""
+    switch = fresh_broker("mercato-e2e-twice", redis_database=3)
+    running = started_platform(
+        tmp_path_factory.mktemp("mercato-twice"),
+        databases="e2e_twice",
+        base_port=BASE_PORT + 100,
+        broker_url=switch.url,
+        mail=mail,
+        EVENTS_PUBLISH_TWICE="true",
+    )
+    yield running
+    if running.process.poll() is None:
+        running.stop()
+    switch.cut()
 
 
 @pytest.fixture

@@ -12,6 +12,8 @@ import pytest
 import requests
 from django.conf import settings
 
+from tests.e2e.listeners import free_port
+
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -22,11 +24,6 @@ def silent_database():
     """A loopback server that accepts connections and never says a word, like a hung database."""
     with socket.create_server(("127.0.0.1", 0)) as server:
         yield server.getsockname()[1]
-
-
-def free_port() -> int:
-    with socket.create_server(("127.0.0.1", 0)) as probe:
-        return probe.getsockname()[1]
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def test_an_operator_who_may_only_read_sees_dead_letters_but_cannot_replay(
 ):
     client = operator_client("catalog.admin.access", "catalog.event.read")
 
-    listing = client.get(DEAD_LETTERS_URL)
+    listing = client.get(DEAD_LETTERS_URL, {"q": dead_letter.envelope["data"]["order_id"]})
     replay(client, dead_letter)
 
     assert listing.status_code == 200

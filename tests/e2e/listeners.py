@@ -1,0 +1,137 @@
+"""Real servers the e2e suite stands up beside the platform: an SMTP server catching mail, an
+HTTP server receiving webhooks, and a TCP relay in front of the broker the suite can cut."""
+
+import contextlib
+import email
+import email.message
+import json
+import socket
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from aiosmtpd.controller import Controller
+
+
+class MailCatcher:
+    """An SMTP server on 127.0.0.1 keeping every message; `stop()` makes sending fail."""
+
+    def __init__(self) -> None:
+        self.messages: list[email.message.Message] = []
+        self.port = free_port()
+        self.controller: Controller | None = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def to(self, address: str) -> list[email.message.Message]:
+        return [message for message in self.messages if address in message["To"]]
+
+
+class WebhookReceiver:
+    """An HTTP endpoint on 127.0.0.1 answering 204 and keeping each request's headers and body."""
+
+    def __init__(self) -> None:
+        self.requests: list[dict] = []
+        received = self.requests
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                received.append({"path": self.path, "headers": dict(self.headers), "body": body})
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, format, *args) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def received(self, path: str) -> list[dict]:
+        """The requests sent to `path`, their bodies parsed as JSON."""
+        return [
+            {**request, "json": json.loads(request["body"])}
+            for request in self.requests
+            if request["path"] == path
+        ]
+
+
+class BrokerSwitch:
+    """A TCP relay on 127.0.0.1 to the broker (`host:port` or a unix socket path). `cut()` is the
+    broker going away for every process of the platform; `restore()` is it coming back."""
+
+    def __init__(self, upstream: tuple[str, int] | str) -> None:
+        self.upstream = upstream
+        self.port = free_port()
+        # The CELERY_BROKER_URL that reaches the broker through this relay.
+        self.url = ""
+        self.listener: socket.socket | None = None
+        self.connections: list[socket.socket] = []
+        self.lock = threading.Lock()
+
+    def restore(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", self.port), reuse_port=True)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    start = restore
+
+    def cut(self) -> None:
+        # shutdown() wakes the thread blocked in accept(); close() alone would leave it listening.
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)
+        self.listener.close()
+        with self.lock:
+            for connection in self.connections:
+                with contextlib.suppress(OSError):
+                    connection.shutdown(socket.SHUT_RDWR)
+                connection.close()
+            self.connections.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                server = self._connect_upstream()
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.connections += [client, server]
+            for source, target in ((client, server), (server, client)):
+                threading.Thread(target=_pump, args=(source, target), daemon=True).start()
+
+    def _connect_upstream(self) -> socket.socket:
+        if isinstance(self.upstream, str):
+            upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            upstream.connect(self.upstream)
+            return upstream
+        return socket.create_connection(self.upstream)
+
+
+def _pump(source: socket.socket, target: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        while data := source.recv(65536):
+            target.sendall(data)
+    for end in (source, target):
+        with contextlib.suppress(OSError):
+            end.shutdown(socket.SHUT_RDWR)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

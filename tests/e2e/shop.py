@@ -1,0 +1,175 @@
+"""A REST client of the platform, as a shop's app or an operator's script would be: HTTP only."""
+
+import time
+import uuid
+from collections.abc import Callable
+
+import requests
+
+from tests.e2e.conftest import DEMO_PASSWORD, Platform
+
+TERMINAL = {"CONFIRMED", "CANCELLED", "REFUNDED"}
+DEMO_CATEGORY = "coffee"
+
+
+def eventually(check: Callable, *, timeout: float, every: float = 0.2, what: str = ""):
+    """`check()`'s first truthy answer within `timeout` seconds; fails saying what it awaited."""
+    deadline = time.monotonic() + timeout
+    while True:
+        answer = check()
+        if answer:
+            return answer
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout} s: {what or check}")
+        time.sleep(every)
+
+
+class Shop:
+    def __init__(self, platform: Platform, http: requests.Session) -> None:
+        self.platform = platform
+        self.http = http
+
+    def call(self, method: str, service: str, path: str, *, token: str = "", **options):
+        headers = options.pop("headers", {})
+        if token:
+            headers["Authorization"] = f"Bearer {token}"
+        return self.http.request(
+            method,
+            self.platform.url(service, f"/{service}/api/v1/{path}"),
+            headers=headers,
+            timeout=30,
+            **options,
+        )
+
+    def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> str:
+        response = self.call(
+            "POST", "identity", "auth/token/", json={"email": email, "password": password}
+        )
+        assert response.status_code == 200, response.text
+        return response.json()["access"]
+
+    def new_customer(self) -> dict:
+        """Registers a new person and signs them in: {id, email, token}."""
+        email, password = f"shopper-{uuid.uuid4().hex[:12]}@mercato.test", "a-long-passphrase-7"
+        registered = self.call(
+            "POST",
+            "identity",
+            "auth/register/",
+            json={"email": email, "password": password, "full_name": "E2E Shopper"},
+        )
+        assert registered.status_code == 201, registered.text
+        return {**registered.json(), "token": self.sign_in(email, password)}
+
+    def new_product(self, *, on_hand: int, price: str = "9.90") -> str:
+        """A product of its own for one test (the e2e databases outlive runs), with stock."""
+        manager = self.sign_in("manager@mercato.local")
+        sku = f"E2E-{uuid.uuid4().hex[:10]}"
+        created = self.call(
+            "POST",
+            "catalog",
+            "products/",
+            token=manager,
+            json={"sku": sku, "name": f"Test {sku}", "price": price, "category": DEMO_CATEGORY},
+        )
+        assert created.status_code == 201, created.text
+        product_id = created.json()["id"]
+        adjusted = self.call(
+            "POST",
+            "catalog",
+            f"stock/{product_id}/adjust/",
+            token=manager,
+            json={"delta": on_hand, "reason": "e2e stock"},
+        )
+        assert adjusted.status_code == 200, adjusted.text
+        return product_id
+
+    def stock(self, product_id: str) -> dict:
+        response = self.call("GET", "catalog", f"stock/{product_id}/")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def place(self, token: str, lines: list[tuple[str, int]], payment_method: str, key=None):
+        return self.call(
+            "POST",
+            "orders",
+            "orders/",
+            token=token,
+            headers={"Idempotency-Key": key or str(uuid.uuid4())},
+            json={
+                "lines": [{"product_id": p, "quantity": q} for p, q in lines],
+                "payment_method": payment_method,
+            },
+        )
+
+    def order(self, token: str, order_id: str) -> dict:
+        response = self.call("GET", "orders", f"orders/{order_id}/", token=token)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def settled(self, token: str, order_id: str, *, timeout: float = 30, into=TERMINAL) -> dict:
+        """The order once its status is one of `into`."""
+        return eventually(
+            lambda: (order := self.order(token, order_id))["status"] in into and order,
+            timeout=timeout,
+            what=f"order {order_id} reaching {sorted(into)}",
+        )
+
+    def payments(self, token: str, order_id: str) -> list[dict]:
+        response = self.call("GET", "payments", f"payments/?order_id={order_id}", token=token)
+        assert response.status_code == 200, response.text
+        return response.json()["results"]
+
+    def webhook(self, token: str, url: str, event_types: list[str]) -> dict:
+        response = self.call(
+            "POST",
+            "notifications",
+            "webhooks/",
+            token=token,
+            json={"url": url, "event_types": event_types},
+        )
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+class AdminSession:
+    """A person signed in to one service's Django admin through its login form."""
+
+    def __init__(self, platform: Platform, service: str, email: str) -> None:
+        self.platform, self.service = platform, service
+        self.http = requests.Session()
+        login = self.url("login/")
+        self.http.get(login, timeout=10)
+        signed_in = self.http.post(
+            login,
+            data={
+                "username": email,
+                "password": DEMO_PASSWORD,
+                "csrfmiddlewaretoken": self.csrf_token(),
+                "next": f"/{service}/admin/",
+            },
+            headers={"Referer": login},
+            timeout=10,
+        )
+        assert signed_in.url.endswith(f"/{service}/admin/"), signed_in.text[-500:]
+
+    def url(self, path: str) -> str:
+        return self.platform.url(self.service, f"/{self.service}/admin/{path}")
+
+    def csrf_token(self) -> str:
+        return self.http.cookies[f"{self.service}_csrftoken"]
+
+    def get(self, path: str) -> requests.Response:
+        return self.http.get(self.url(path), timeout=10)
+
+    def act(self, path: str, action: str, selected: list[str]) -> requests.Response:
+        """Runs an admin action on the selected rows of the changelist at `path`."""
+        return self.http.post(
+            self.url(path),
+            data={
+                "action": action,
+                "_selected_action": selected,
+                "csrfmiddlewaretoken": self.csrf_token(),
+            },
+            headers={"Referer": self.url(path)},
+            timeout=30,
+        )

@@ -1,0 +1,160 @@
+"""The saga when things go wrong at once: a rush on scarce stock, a broker outage, a handler
+that keeps failing, and every event delivered twice."""
+
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from tests.e2e.shop import AdminSession, Shop, eventually
+
+pytestmark = pytest.mark.e2e
+RUSH_ORDERS, RUSH_STOCK = 50, 10
+DEAD_LETTERS = "events/deadletter/"
+
+
+@pytest.fixture
+def shop(platform, http) -> Shop:
+    return Shop(platform, http)
+
+
+class StockWatch:
+    """Reads a product's stock over and over while a test runs, keeping every reading."""
+
+    def __init__(self, shop: Shop, product_id: str) -> None:
+        self.readings: list[dict] = []
+        self.running = True
+        self.thread = threading.Thread(target=self._watch, args=(shop, product_id))
+
+    def _watch(self, shop: Shop, product_id: str) -> None:
+        with requests.Session() as http:
+            reader = Shop(shop.platform, http)
+            while self.running:
+                self.readings.append(reader.stock(product_id))
+                time.sleep(0.02)
+
+    def __enter__(self) -> "StockWatch":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.running = False
+        self.thread.join()
+
+
+def test_fifty_single_unit_orders_for_ten_in_stock_confirm_exactly_ten(shop):
+    customer = shop.new_customer()
+    product_id = shop.new_product(on_hand=RUSH_STOCK)
+
+    def place(_):
+        with requests.Session() as http:
+            return Shop(shop.platform, http).place(
+                customer["token"], [(product_id, 1)], "pm_card_ok"
+            )
+
+    with StockWatch(shop, product_id) as watch, ThreadPoolExecutor(RUSH_ORDERS) as pool:
+        placed = list(pool.map(place, range(RUSH_ORDERS)))
+        assert [response.status_code for response in placed] == [201] * RUSH_ORDERS
+        orders = [shop.settled(customer["token"], r.json()["id"], timeout=120) for r in placed]
+
+    statuses = [order["status"] for order in orders]
+    assert statuses.count("CONFIRMED") == RUSH_STOCK
+    assert statuses.count("CANCELLED") == RUSH_ORDERS - RUSH_STOCK
+    assert {o["cancel_reason"] for o in orders if o["status"] == "CANCELLED"} == {"out_of_stock"}
+    assert eventually(lambda: shop.stock(product_id)["reserved"] == 0, timeout=20)
+    assert shop.stock(product_id)["on_hand"] == 0
+    assert len(watch.readings) > 1
+    assert min(reading["available"] for reading in watch.readings) >= 0
+    assert min(reading["on_hand"] for reading in watch.readings) >= 0
+
+
+def test_orders_are_taken_while_the_broker_is_down_and_complete_once_it_is_back(shop, broker):
+    customer = shop.new_customer()
+    product_id = shop.new_product(on_hand=5)
+
+    broker.cut()
+    try:
+        placed = shop.place(customer["token"], [(product_id, 2)], "pm_card_ok")
+        assert placed.status_code == 201, placed.text
+        assert shop.order(customer["token"], placed.json()["id"])["status"] == "PENDING"
+    finally:
+        broker.restore()
+
+    order = shop.settled(customer["token"], placed.json()["id"], timeout=120)
+    assert order["status"] == "CONFIRMED"
+    assert eventually(lambda: shop.stock(product_id)["reserved"] == 0, timeout=20)
+    assert shop.stock(product_id)["on_hand"] == 3
+
+
+def test_a_handler_that_keeps_failing_is_dead_lettered_and_a_replay_applies_it_once(
+    shop, platform, mail
+):
+    customer = shop.new_customer()
+    product_id = shop.new_product(on_hand=5)
+    eventually(lambda: mail.to(customer["email"]), timeout=20, what="the welcome e-mail")
+    operator = AdminSession(platform, "notifications", "admin@mercato.local")
+
+    mail.stop()
+    try:
+        placed = shop.place(customer["token"], [(product_id, 1)], "pm_card_ok")
+        order_id = shop.settled(customer["token"], placed.json()["id"])["id"]
+        dead_letter_ids = eventually(
+            lambda: dead_letters_about(operator, order_id), timeout=60, what="the dead letter"
+        )
+    finally:
+        mail.start()
+
+    replayed = operator.act(DEAD_LETTERS, "replay", dead_letter_ids)
+    operator.act(DEAD_LETTERS, "replay", dead_letter_ids)
+
+    assert replayed.status_code == 200
+    assert "applied" in replayed.text
+    confirmations = [m for m in mail.to(customer["email"]) if "confirmed" in m["Subject"]]
+    assert len(confirmations) == 1
+    assert order_id[:8] in confirmations[0]["Subject"]
+
+
+def dead_letters_about(operator: AdminSession, order_id: str) -> list[str]:
+    """The ids of the unreplayed dead letters whose event is about `order_id`."""
+    page = operator.get(f"{DEAD_LETTERS}?q={order_id}&replayed_at__isempty=1").text
+    marker = 'name="_selected_action" value="'
+    return [chunk.split('"', 1)[0] for chunk in page.split(marker)[1:]]
+
+
+def test_every_event_delivered_twice_ends_as_if_delivered_once(
+    twice_platform, http, webhooks, mail
+):
+    shop = Shop(twice_platform, http)
+    customer = shop.new_customer()
+    product_id = shop.new_product(on_hand=5)
+    hook_path = f"/hooks/{uuid.uuid4()}"
+    shop.webhook(customer["token"], webhooks.url(hook_path), ["order.created", "order.confirmed"])
+
+    placed = shop.place(customer["token"], [(product_id, 2)], "pm_card_ok")
+    order = shop.settled(customer["token"], placed.json()["id"])
+    # Late duplicates have had time to arrive once the order's last effects are visible.
+    eventually(lambda: len(webhooks.received(hook_path)) >= 2, timeout=20, what="both webhooks")
+    time.sleep(3)
+
+    assert order["status"] == "CONFIRMED"
+    assert [c["to_status"] for c in order["history"]] == [
+        "PENDING",
+        "AWAITING_PAYMENT",
+        "CONFIRMED",
+    ]
+    assert shop.stock(product_id) | {"product_id": None} == {
+        "product_id": None,
+        "on_hand": 3,
+        "reserved": 0,
+        "available": 3,
+    }
+    assert len(shop.payments(customer["token"], order["id"])) == 1
+    assert len([m for m in mail.to(customer["email"]) if "confirmed" in m["Subject"]]) == 1
+    assert len(mail.to(customer["email"])) == 2
+    assert sorted(d["json"]["type"] for d in webhooks.received(hook_path)) == [
+        "order.confirmed",
+        "order.created",
+    ]
