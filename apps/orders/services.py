@@ -147,11 +147,11 @@ def locked_order(order_id: str | uuid.UUID) -> Order | None:
     return Order.objects.select_for_update().filter(id=order_id).first()
 
 
-def ignored(order: Order | None, *, order_id, event: str) -> bool:
+def ignored(order: Order | None, *, order_id, event_type: str) -> bool:
     """True when an event does not apply to the order (missing, or past that step): redelivered
     and late events land here and change nothing."""
     if order is None:
-        logger.warning("event_for_unknown_order", order_id=str(order_id), event=event)
+        logger.warning("event_for_unknown_order", order_id=str(order_id), event_type=event_type)
         return True
     return False
 
@@ -160,7 +160,7 @@ def ignored(order: Order | None, *, order_id, event: str) -> bool:
 def order_mark_reserved(*, order_id: str, actor: str) -> None:
     """stock.reserved: the order awaits payment, which order.payment_requested asks for."""
     order = locked_order(order_id)
-    if ignored(order, order_id=order_id, event="stock.reserved"):
+    if ignored(order, order_id=order_id, event_type="stock.reserved"):
         return
     if not order.can_transition_to(OrderStatus.AWAITING_PAYMENT):
         logger.info("event_not_applicable", order_id=order_id, status=order.status)
@@ -195,7 +195,7 @@ def cancel(order: Order, *, reason: str, actor: str) -> None:
 def order_mark_rejected(*, order_id: str, reason: str, actor: str) -> None:
     """stock.rejected: nothing was reserved, so the order is cancelled with catalog's reason."""
     order = locked_order(order_id)
-    if ignored(order, order_id=order_id, event="stock.rejected"):
+    if ignored(order, order_id=order_id, event_type="stock.rejected"):
         return
     if order.status != OrderStatus.PENDING:
         logger.info("event_not_applicable", order_id=order_id, status=order.status)
@@ -207,7 +207,7 @@ def order_mark_rejected(*, order_id: str, reason: str, actor: str) -> None:
 def order_mark_paid(*, order_id: str, actor: str) -> None:
     """payment.succeeded: the order is confirmed; a payment for a cancelled order goes back."""
     order = locked_order(order_id)
-    if ignored(order, order_id=order_id, event="payment.succeeded"):
+    if ignored(order, order_id=order_id, event_type="payment.succeeded"):
         return
     if order.status == OrderStatus.CANCELLED:
         logger.warning("late_payment_refunded", order_id=order_id)
@@ -224,7 +224,7 @@ def order_mark_paid(*, order_id: str, actor: str) -> None:
 def order_mark_payment_failed(*, order_id: str, actor: str) -> None:
     """payment.failed: the order is cancelled and catalog releases its stock."""
     order = locked_order(order_id)
-    if ignored(order, order_id=order_id, event="payment.failed"):
+    if ignored(order, order_id=order_id, event_type="payment.failed"):
         return
     if order.status != OrderStatus.AWAITING_PAYMENT:
         logger.info("event_not_applicable", order_id=order_id, status=order.status)
@@ -252,7 +252,7 @@ def order_refund(*, order_id: str | uuid.UUID, actor: str) -> Order:
 def order_mark_refunded(*, order_id: str, actor: str) -> None:
     """payment.refunded: the money is back; catalog returns the stock."""
     order = locked_order(order_id)
-    if ignored(order, order_id=order_id, event="payment.refunded"):
+    if ignored(order, order_id=order_id, event_type="payment.refunded"):
         return
     if not order.can_transition_to(OrderStatus.REFUNDED):
         logger.info("event_not_applicable", order_id=order_id, status=order.status)

@@ -1,0 +1,131 @@
+"""Periodic and background work: the saga deadline and the CSV export job."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from apps.orders.models import Order, OrderExport, OrderStatus
+from apps.orders.tasks import order_saga_deadlines_task
+from common.testing.events import published_data
+from tests.orders.conftest import FINANCE_SCOPES, ORDERS_URL, order_in
+
+pytestmark = pytest.mark.django_db
+
+EXPORTS_URL = f"{ORDERS_URL}exports/"
+
+
+def placed_ago(order: Order, seconds: int) -> Order:
+    Order.objects.filter(id=order.id).update(created_at=timezone.now() - timedelta(seconds=seconds))
+    return order
+
+
+@pytest.mark.parametrize("status", [OrderStatus.PENDING, OrderStatus.AWAITING_PAYMENT])
+def test_an_unpaid_order_past_the_deadline_is_cancelled_for_timeout(settings, status):
+    settings.ORDER_SAGA_TIMEOUT_SECONDS = 900
+    stale = placed_ago(order_in(status), 901)
+    fresh = placed_ago(order_in(status), 60)
+
+    cancelled = order_saga_deadlines_task()
+
+    stale.refresh_from_db()
+    fresh.refresh_from_db()
+    assert cancelled == 1
+    assert (stale.status, stale.cancel_reason) == (OrderStatus.CANCELLED, "timeout")
+    assert stale.history.last().actor == "system"
+    assert fresh.status == status
+    assert [data["order_id"] for data in published_data("order.cancelled")] == [str(stale.id)]
+
+
+def test_paid_orders_are_never_timed_out(settings):
+    settings.ORDER_SAGA_TIMEOUT_SECONDS = 900
+    confirmed = placed_ago(order_in(OrderStatus.CONFIRMED), 10_000)
+
+    assert order_saga_deadlines_task() == 0
+    confirmed.refresh_from_db()
+    assert confirmed.status == OrderStatus.CONFIRMED
+
+
+def test_the_deadline_sweep_works_through_every_batch(settings):
+    settings.ORDER_SAGA_TIMEOUT_SECONDS = 900
+    for _ in range(5):
+        placed_ago(order_in(), 1000)
+
+    from apps.orders.services import orders_expire_unpaid
+
+    assert orders_expire_unpaid(batch_size=2) == 5
+    assert not Order.objects.exclude(status=OrderStatus.CANCELLED).exists()
+
+
+def test_the_deadline_task_is_scheduled_every_ten_seconds(settings):
+    schedule = settings.CELERY_BEAT_SCHEDULE["order-saga-deadlines"]
+
+    assert schedule == {"task": "orders.saga_deadlines", "schedule": 10}
+
+
+def rows(csv_text: str) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(csv_text)))
+
+
+def test_an_export_job_writes_the_matching_orders_as_csv(
+    api_client, caller, django_capture_on_commit_callbacks
+):
+    confirmed = order_in(OrderStatus.CONFIRMED)
+    order_in(OrderStatus.PENDING)
+    finance = caller(*FINANCE_SCOPES)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        requested = api_client.post(EXPORTS_URL, {"status": "CONFIRMED"}, **finance.headers)
+    job = api_client.get(f"{EXPORTS_URL}{requested.json()['id']}/", **finance.headers).json()
+    download = api_client.get(job["download_url"], **finance.headers)
+
+    assert requested.status_code == 202
+    assert requested.json()["status"] == "PENDING"
+    assert job["status"] == "DONE"
+    assert job["row_count"] == 1
+    assert download.status_code == 200
+    assert download["Content-Type"].startswith("text/csv")
+    assert [
+        (row["id"], row["status"], row["total"]) for row in rows(download.content.decode())
+    ] == [(str(confirmed.id), "CONFIRMED", "20.00")]
+
+
+def test_an_export_filters_by_creation_time(api_client, caller, django_capture_on_commit_callbacks):
+    placed_ago(order_in(), 3 * 86400)
+    recent = order_in()
+    finance = caller(*FINANCE_SCOPES)
+    since = (timezone.now() - timedelta(days=1)).isoformat()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        requested = api_client.post(EXPORTS_URL, {"created_after": since}, **finance.headers)
+
+    export = OrderExport.objects.get(id=requested.json()["id"])
+    assert [row["id"] for row in rows(export.content)] == [str(recent.id)]
+
+
+def test_downloading_before_the_job_is_done_is_a_409(api_client, caller):
+    finance = caller(*FINANCE_SCOPES)
+    export = OrderExport.objects.create(requested_by=finance.id)
+
+    response = api_client.get(f"{EXPORTS_URL}{export.id}/download/", **finance.headers)
+
+    assert response.status_code == 409
+    assert response.json()["type"] == "urn:mercato:problem:export_not_ready"
+
+
+def test_exporting_needs_the_export_scope(api_client, customer):
+    assert api_client.post(EXPORTS_URL, {}, **customer.headers).status_code == 403
+
+
+def test_only_the_requester_or_an_export_scope_holder_sees_a_job(api_client, caller, customer):
+    export = OrderExport.objects.create(requested_by=caller().id)
+    own = OrderExport.objects.create(requested_by=customer.id)
+
+    assert api_client.get(f"{EXPORTS_URL}{export.id}/", **customer.headers).status_code == 404
+    assert api_client.get(f"{EXPORTS_URL}{own.id}/", **customer.headers).status_code == 200
+    assert (
+        api_client.get(f"{EXPORTS_URL}{export.id}/", **caller(*FINANCE_SCOPES).headers).status_code
+        == 200
+    )
