@@ -64,6 +64,8 @@ def order_event_data(event_type: str, *, customer_id, order_id=None) -> dict:
 
 @dataclass
 class Received:
+    """One request the receiver got; header names in lower case."""
+
     path: str
     headers: dict[str, str]
     body: bytes
@@ -93,7 +95,11 @@ def webhook_receiver_start() -> WebhookReceiver:
         def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("content-length", 0)))
             receiver.received.append(
-                Received(path=self.path, headers=dict(self.headers.items()), body=body)
+                Received(
+                    path=self.path,
+                    headers={name.lower(): value for name, value in self.headers.items()},
+                    body=body,
+                )
             )
             self.send_response(receiver.answer())
             self.send_header("content-length", "0")
@@ -103,5 +109,7 @@ def webhook_receiver_start() -> WebhookReceiver:
             """Quiet: pytest shows what matters."""
 
     receiver = WebhookReceiver(server=http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler))
-    threading.Thread(target=receiver.server.serve_forever, daemon=True).start()
+    threading.Thread(
+        target=receiver.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+    ).start()
     return receiver

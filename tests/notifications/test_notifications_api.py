@@ -1,4 +1,4 @@
-"""`/notifications/api/v1/notifications/`: a customer reads their own e-mails, support everyone's."""
+"""The notifications list: a customer reads their own e-mails, support reads everyone's."""
 
 import pytest
 
