@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from apps.catalog.management.commands.load_demo_data import DEMO_STOCK
 from apps.catalog.models import Category, Product
 from apps.inventory.models import Stock
 
@@ -59,3 +60,9 @@ def test_demo_data_reports_what_is_present():
     output = load_demo_data()
 
     assert f"{Product.objects.count()} demo products in {Category.objects.count()}" in output
+
+
+def test_every_demo_product_starts_with_a_hundred_on_hand():
+    load_demo_data()
+
+    assert set(Stock.objects.values_list("on_hand", flat=True)) == {DEMO_STOCK}

@@ -1,0 +1,95 @@
+"""catalog's admin: stock, reservations, adjustments and imports, shown by the operator's scopes."""
+
+import uuid
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from apps.catalog.models import ProductImport, ProductImportError
+from apps.inventory.models import Reservation, StockAdjustment
+from apps.inventory.services import stock_reserve
+from common.auth.operators import SESSION_SCOPES_KEY
+from tests.catalog.conftest import stock_of
+
+pytestmark = pytest.mark.django_db
+
+SUPPORT = ["catalog.product.read", "catalog.stock.read"]
+MANAGER = [*SUPPORT, "catalog.product.write", "catalog.stock.write", "catalog.import.run"]
+
+
+@pytest.fixture
+def operator(client):
+    """`operator(scopes)` signs a client in as identity would have, holding those scopes."""
+
+    def sign_in(scopes: list[str]):
+        user = get_user_model().objects.create(
+            username=str(uuid.uuid4()), email="operator@mercato.test", is_staff=True
+        )
+        client.force_login(user)
+        session = client.session
+        session[SESSION_SCOPES_KEY] = scopes
+        session.save()
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def held_tea(stocked):
+    tea = stocked(10)
+    stock_reserve(order_id=uuid.uuid4(), lines=[{"product_id": str(tea.id), "quantity": 3}])
+    return tea
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "inventory/stock",
+        "inventory/reservation",
+        "inventory/stockadjustment",
+        "catalog/productimport",
+    ],
+)
+def test_support_sees_stock_reservations_adjustments_and_imports(operator, held_tea, page):
+    client = operator(SUPPORT)
+
+    assert client.get(f"/catalog/admin/{page}/").status_code == 200
+
+
+def test_nobody_changes_a_reservation_or_an_import_by_hand(operator, held_tea):
+    client = operator(MANAGER)
+    reservation = Reservation.objects.get()
+    job = ProductImport.objects.create(source="sku\n", total_rows=1, requested_by="tests")
+    ProductImportError.objects.create(product_import=job, row=2, field="price", message="Bad.")
+
+    reservation_page = client.get(f"/catalog/admin/inventory/reservation/{reservation.id}/change/")
+    import_page = client.get(f"/catalog/admin/catalog/productimport/{job.id}/change/")
+
+    assert reservation_page.status_code == import_page.status_code == 200
+    assert b'name="_save"' not in reservation_page.content
+    assert b'name="_save"' not in import_page.content
+    assert b"Bad." in import_page.content
+
+
+def test_support_reads_stock_but_cannot_save_it(operator, held_tea):
+    client = operator(SUPPORT)
+
+    page = client.get(f"/catalog/admin/inventory/stock/{held_tea.id}/change/")
+
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+
+
+def test_a_manager_saving_stock_records_an_adjustment_and_keeps_reservations(operator, held_tea):
+    client = operator(MANAGER)
+    url = f"/catalog/admin/inventory/stock/{held_tea.id}/change/"
+
+    saved = client.post(url, {"on_hand": 12})
+    refused = client.post(url, {"on_hand": 2})
+
+    assert saved.status_code == 302
+    assert refused.status_code == 200
+    assert b"3 units are reserved" in refused.content
+    assert stock_of(held_tea) == (12, 3)
+    adjustment = StockAdjustment.objects.get()
+    assert (adjustment.delta, adjustment.actor) == (2, "operator@mercato.test")

@@ -1,0 +1,227 @@
+"""Product CSV imports: checked at once (bad file, 400, no job), rows upserted by sku in chunks,
+bad rows reported by row and field and skipped."""
+
+import uuid
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from apps.catalog import services
+from apps.catalog.models import Product, ProductImport
+from apps.inventory.models import Stock
+from apps.inventory.services import stock_reserve
+from common.testing.factories import CategoryFactory, ProductFactory
+
+pytestmark = pytest.mark.django_db
+
+IMPORTS_URL = "/catalog/api/v1/imports/"
+HEADER = "sku,name,slug,price,currency,category,description,is_active,stock"
+
+
+@pytest.fixture
+def coffee():
+    return CategoryFactory(slug="coffee", name="Coffee")
+
+
+@pytest.fixture
+def upload(api_client, manager, django_capture_on_commit_callbacks):
+    """`upload(text)` posts `text` as the CSV and lets the queued job run, as a worker would."""
+
+    def post(text, *, name: str = "products.csv", headers=manager):
+        content = text if isinstance(text, bytes) else text.encode()
+        with django_capture_on_commit_callbacks(execute=True):
+            return api_client.post(
+                IMPORTS_URL,
+                {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+                format="multipart",
+                **headers,
+            )
+
+    return post
+
+
+def csv_of(*rows: str, header: str = HEADER) -> str:
+    return "\n".join([header, *rows]) + "\n"
+
+
+def test_an_import_creates_and_updates_products_and_reports_the_finished_job(
+    api_client, upload, manager, coffee
+):
+    existing = ProductFactory(sku="KEN-AA", slug="kenya", category=coffee, price=Decimal("1.00"))
+    Stock.objects.create(product=existing, on_hand=4)
+
+    response = upload(
+        csv_of(
+            "KEN-AA,Kenya AA,,15.40,EUR,coffee,Bright and winey,,",
+            "ETH-YI,Ethiopian Yirgacheffe,,14.50,EUR,coffee,,true,25",
+            "SUM-MA,Sumatra Mandheling,sumatra,13.75,USD,coffee,,false,",
+        )
+    )
+
+    assert response.status_code == 202
+    job = ProductImport.objects.get()
+    assert response["Location"] == f"http://testserver{IMPORTS_URL}{job.id}/"
+    assert response.json()["status"] == "queued"
+    assert response.json()["total_rows"] == 3
+    shown = api_client.get(response["Location"], **manager).json()
+    assert shown == {
+        "id": str(job.id),
+        "status": "finished",
+        "file_name": "products.csv",
+        "total_rows": 3,
+        "processed_rows": 3,
+        "created": 2,
+        "updated": 1,
+        "errors": [],
+        "created_at": shown["created_at"],
+        "finished_at": shown["finished_at"],
+    }
+    assert shown["finished_at"] is not None
+    existing.refresh_from_db()
+    assert (existing.name, existing.price, existing.slug) == ("Kenya AA", Decimal("15.40"), "kenya")
+    assert existing.description == "Bright and winey"
+    assert Stock.objects.get(product=existing).on_hand == 4
+    ethiopian = Product.objects.get(sku="ETH-YI")
+    assert (ethiopian.slug, ethiopian.is_active) == ("ethiopian-yirgacheffe", True)
+    assert Stock.objects.get(product=ethiopian).on_hand == 25
+    sumatra = Product.objects.get(sku="SUM-MA")
+    assert (sumatra.slug, sumatra.currency, sumatra.is_active) == ("sumatra", "USD", False)
+    assert Stock.objects.get(product=sumatra).on_hand == 0
+
+
+def test_bad_rows_are_reported_by_row_and_field_and_the_good_ones_applied(
+    api_client, upload, manager, coffee
+):
+    ProductFactory(sku="OTHER", slug="taken", category=coffee)
+    held = ProductFactory(sku="HELD", slug="held", category=coffee)
+    Stock.objects.create(product=held, on_hand=5)
+    stock_reserve(order_id=uuid.uuid4(), lines=[{"product_id": str(held.id), "quantity": 3}])
+
+    response = upload(
+        csv_of(
+            "GOOD-1,Good One,,1.00,EUR,coffee,,,",
+            "BAD-1,Bad Price,,abc,EUR,coffee,,,",
+            "BAD-2,Bad Category,,1.00,EUR,no-such,,,",
+            "BAD-3,Bad Currency,,1.00,euro,coffee,,,",
+            "",
+            "BAD-4,Too Few Cells",
+            "BAD-5,Taken Slug,taken,1.00,EUR,coffee,,,",
+            "HELD,Held,,1.00,EUR,coffee,,,2",
+            ",,,,,,,,1",
+            "GOOD-2,Good Two,,2.00,EUR,coffee,,no,",
+        )
+    )
+
+    job = api_client.get(response["Location"], **manager).json()
+    assert (job["status"], job["total_rows"], job["processed_rows"]) == ("finished", 9, 9)
+    assert (job["created"], job["updated"]) == (2, 0)
+    assert [(error["row"], error["field"]) for error in job["errors"]] == [
+        (3, "price"),
+        (4, "category"),
+        (5, "currency"),
+        (7, "non_field_errors"),
+        (8, "slug"),
+        (9, "stock"),
+        (10, "sku"),
+        (10, "name"),
+        (10, "price"),
+        (10, "currency"),
+        (10, "category"),
+    ]
+    assert all(error["message"] for error in job["errors"])
+    assert set(Product.objects.filter(sku__startswith="GOOD").values_list("sku", flat=True)) == {
+        "GOOD-1",
+        "GOOD-2",
+    }
+    assert not Product.objects.filter(sku__startswith="BAD").exists()
+    held.refresh_from_db()
+    assert held.name != "Held"
+    assert Stock.objects.get(product=held).on_hand == 5
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"", id="empty"),
+        pytest.param(b"KEN-AA,Kenya AA,15.40,EUR,coffee\n", id="no header"),
+        pytest.param(b"sku,name,price,currency\nKEN-AA,Kenya,1.00,EUR\n", id="missing column"),
+        pytest.param(b"sku,name,price,currency,category,colour\n", id="unknown column"),
+        pytest.param(b"sku,name,price,currency,category\n", id="header only"),
+        pytest.param(b'sku,name,price,currency,category\n"a"b,c,1,EUR,x\n', id="bad quoting"),
+        pytest.param("sku,name\n".encode("utf-16"), id="not utf-8"),
+        pytest.param(b"sku,name,name,price,currency,category\n", id="repeated column"),
+    ],
+)
+def test_an_unreadable_file_is_a_400_naming_file_and_no_job(upload, coffee, content):
+    response = upload(content)
+
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert list(response.json()["errors"]) == ["file"]
+    assert not ProductImport.objects.exists()
+
+
+def test_a_request_without_a_file_is_a_400_naming_file(api_client, manager):
+    response = api_client.post(IMPORTS_URL, {}, format="multipart", **manager)
+
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["file"]
+
+
+def test_a_byte_order_mark_and_windows_line_ends_are_read(upload, coffee):
+    upload("\ufeffsku,name,price,currency,category\r\nKEN-AA,Kenya,1.00,EUR,coffee\r\n")
+
+    assert Product.objects.get().sku == "KEN-AA"
+
+
+def test_imports_need_the_import_scope(api_client, upload, customer, manager, coffee):
+    refused = upload(csv_of("KEN-AA,Kenya AA,,1.00,EUR,coffee,,,"), headers=customer)
+    started = upload(csv_of("KEN-AA,Kenya AA,,1.00,EUR,coffee,,,"))
+
+    assert refused.status_code == 403
+    assert api_client.get(started["Location"], **customer).status_code == 403
+    assert api_client.get(started["Location"]).status_code == 401
+    assert api_client.get(f"{IMPORTS_URL}{uuid.uuid4()}/", **manager).status_code == 404
+
+
+def test_a_job_saves_progress_per_chunk_and_resumes_after_a_crash(monkeypatch, coffee):
+    source = csv_of(*(f"SKU-{n},Product {n},,1.00,EUR,coffee,,," for n in range(5)))
+    job = ProductImport.objects.create(source=source, total_rows=5, requested_by="tests")
+    monkeypatch.setattr(services, "IMPORT_CHUNK_SIZE", 2)
+    apply_row = services._import_row
+
+    def crash_on_the_fourth_row(values, categories):
+        if values["sku"] == "SKU-3":
+            raise RuntimeError("worker lost")
+        return apply_row(values, categories)
+
+    monkeypatch.setattr(services, "_import_row", crash_on_the_fourth_row)
+    with pytest.raises(RuntimeError):
+        services.product_import_run(import_id=job.id)
+
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, job.created_count) == ("running", 2, 2)
+    assert Product.objects.count() == 2
+
+    monkeypatch.setattr(services, "_import_row", apply_row)
+    services.product_import_run(import_id=job.id)
+    services.product_import_run(import_id=job.id)
+
+    job.refresh_from_db()
+    assert (job.status, job.processed_rows, job.created_count) == ("finished", 5, 5)
+    assert Product.objects.count() == 5
+
+
+def test_reading_a_job_costs_the_same_queries_however_many_rows_failed(
+    api_client, upload, manager, coffee, django_assert_num_queries
+):
+    few = upload(csv_of("A,,,,,,,,")).json()["id"]
+    many = upload(csv_of(*["A,,,,,,,," for _ in range(30)])).json()["id"]
+
+    with django_assert_num_queries(2):
+        api_client.get(f"{IMPORTS_URL}{few}/", **manager)
+    with django_assert_num_queries(2):
+        response = api_client.get(f"{IMPORTS_URL}{many}/", **manager)
+
+    assert len(response.json()["errors"]) == 30 * 4

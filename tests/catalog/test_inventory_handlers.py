@@ -1,0 +1,103 @@
+"""catalog's handlers of the orders' events: each delivered twice, as the broker may, acts once."""
+
+import uuid
+
+import pytest
+
+from apps.inventory.models import Reservation
+from common.events.models import InboxEntry
+from common.testing.events import deliver, published, published_data
+from tests.catalog.conftest import created_data, settled_data, stock_of
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def order_id() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def test_order_created_twice_reserves_once(stocked, order_id):
+    tea = stocked(5)
+
+    deliver("order.created", created_data(order_id, (tea, 2)), times=2)
+
+    assert Reservation.objects.filter(order_id=order_id).count() == 1
+    assert stock_of(tea) == (5, 2)
+    assert published_data("stock.reserved") == [{"order_id": str(order_id)}]
+
+
+def test_a_second_order_created_event_for_the_same_order_reserves_nothing_more(stocked, order_id):
+    """A republished event has a new id, so the inbox lets it through; the order id stops it."""
+    tea = stocked(5)
+
+    deliver("order.created", created_data(order_id, (tea, 2)))
+    deliver("order.created", created_data(order_id, (tea, 2)))
+
+    assert stock_of(tea) == (5, 2)
+    assert InboxEntry.objects.count() == 2
+
+
+def test_order_created_that_cannot_be_held_is_rejected_once(stocked, order_id):
+    tea = stocked(1)
+
+    deliver("order.created", created_data(order_id, (tea, 2)), times=2)
+
+    assert published_data("stock.rejected") == [
+        {"order_id": str(order_id), "reason": "out_of_stock", "product_ids": [str(tea.id)]}
+    ]
+    assert stock_of(tea) == (1, 0)
+
+
+def test_order_confirmed_twice_commits_once(stocked, order_id):
+    tea = stocked(5)
+    deliver("order.created", created_data(order_id, (tea, 2)))
+
+    deliver("order.confirmed", settled_data(order_id, (tea, 2)), times=2)
+
+    assert Reservation.objects.get(order_id=order_id).status == Reservation.Status.COMMITTED
+    assert stock_of(tea) == (3, 0)
+
+
+def test_order_cancelled_twice_releases_once_with_the_orders_reason(stocked, order_id):
+    tea = stocked(5)
+    deliver("order.created", created_data(order_id, (tea, 2)))
+
+    deliver("order.cancelled", settled_data(order_id, (tea, 2), reason="payment_failed"), times=2)
+
+    assert stock_of(tea) == (5, 0)
+    assert published_data("stock.released") == [
+        {"order_id": str(order_id), "reason": "payment_failed"}
+    ]
+
+
+def test_order_cancelled_after_a_rejection_changes_nothing(stocked, order_id):
+    tea = stocked(1)
+    deliver("order.created", created_data(order_id, (tea, 2)))
+
+    deliver("order.cancelled", settled_data(order_id, (tea, 2), reason="out_of_stock"))
+
+    assert stock_of(tea) == (1, 0)
+    assert published("stock.released") == []
+
+
+def test_order_refunded_twice_returns_the_stock_once(stocked, order_id):
+    tea = stocked(5)
+    deliver("order.created", created_data(order_id, (tea, 2)))
+    deliver("order.confirmed", settled_data(order_id, (tea, 2)))
+
+    deliver("order.refunded", settled_data(order_id, (tea, 2)), times=2)
+
+    assert Reservation.objects.get(order_id=order_id).status == Reservation.Status.RETURNED
+    assert stock_of(tea) == (5, 0)
+
+
+def test_a_late_order_cancelled_after_confirmation_keeps_the_stock_committed(stocked, order_id):
+    tea = stocked(5)
+    deliver("order.created", created_data(order_id, (tea, 2)))
+    deliver("order.confirmed", settled_data(order_id, (tea, 2)))
+
+    deliver("order.cancelled", settled_data(order_id, (tea, 2), reason="deadline"))
+
+    assert stock_of(tea) == (3, 0)
+    assert published("stock.released") == []
