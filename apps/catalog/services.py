@@ -10,7 +10,7 @@ from django.utils.text import slugify
 from apps.catalog.imports import CsvRow, UnreadableCsv, csv_rows, row_values
 from apps.catalog.models import Category, Product, ProductImport, ProductImportError
 from apps.catalog.tasks import product_import_task
-from apps.inventory.models import Stock
+from apps.inventory.models import Stock, StockAdjustment
 from common.api.errors import ApplicationError
 
 ALREADY_TAKEN = "Some values are already taken."
@@ -18,6 +18,7 @@ CATEGORY_NOT_EMPTY = "The category still holds products; move or archive them fi
 UNREADABLE_IMPORT = "The file cannot be imported."
 UNKNOWN_CATEGORY = "No category has this slug."
 IMPORT_STOCK_BELOW_RESERVED = "Stock cannot be set below what is reserved."
+IMPORT_NO_SLUG = "No slug can be made from this name; give one."
 IMPORT_ROW_CONFLICT = "Another change to the same product got in first; import the row again."
 # Rows applied per transaction: progress shows after every chunk, and a crash undoes one at most.
 IMPORT_CHUNK_SIZE = 200
@@ -177,7 +178,7 @@ def product_import_run(*, import_id: uuid.UUID | str) -> ProductImport:
 def _import_chunk(product_import: ProductImport, chunk: list[CsvRow]) -> None:
     categories = {category.slug: category for category in Category.objects.all()}
     for row in chunk:
-        created, errors = _import_row_or_errors(row, categories)
+        created, errors = _import_row_or_errors(row, categories, product_import)
         if errors:
             ProductImportError.objects.bulk_create(
                 ProductImportError(
@@ -196,7 +197,7 @@ def _import_chunk(product_import: ProductImport, chunk: list[CsvRow]) -> None:
 
 
 def _import_row_or_errors(
-    row: CsvRow, categories: dict[str, Category]
+    row: CsvRow, categories: dict[str, Category], product_import: ProductImport
 ) -> tuple[bool, dict[str, list[str]]]:
     """Applies one row in its own savepoint: a refused row leaves nothing behind."""
     values, errors = row_values(row)
@@ -204,14 +205,16 @@ def _import_row_or_errors(
         return False, errors
     try:
         with transaction.atomic():
-            return _import_row(values, categories), {}
+            return _import_row(values, categories, product_import), {}
     except ApplicationError as refusal:
         return False, refusal.errors
     except IntegrityError:
         return False, {"non_field_errors": [IMPORT_ROW_CONFLICT]}
 
 
-def _import_row(values: dict, categories: dict[str, Category]) -> bool:
+def _import_row(
+    values: dict, categories: dict[str, Category], product_import: ProductImport
+) -> bool:
     """Upserts one validated row by sku; True when it created the product."""
     category = categories.get(values["category"])
     if category is None:
@@ -222,6 +225,8 @@ def _import_row(values: dict, categories: dict[str, Category]) -> bool:
         product = Product(sku=values["sku"], slug=values.get("slug") or slugify(values["name"]))
     elif "slug" in values:
         product.slug = values["slug"]
+    if not product.slug:
+        raise ApplicationError(IMPORT_NO_SLUG, errors={"slug": [IMPORT_NO_SLUG]})
     ensure_unique(Product, exclude_id=None if created else product.id, slug=product.slug)
     product.name = values["name"]
     product.price = values["price"]
@@ -232,17 +237,29 @@ def _import_row(values: dict, categories: dict[str, Category]) -> bool:
             setattr(product, optional, values[optional])
     product.save()
     if "stock" in values:
-        _import_stock(product, on_hand=values["stock"])
+        _import_stock(product, on_hand=values["stock"], product_import=product_import)
     elif created:
         Stock.objects.create(product=product)
     return created
 
 
-def _import_stock(product: Product, *, on_hand: int) -> None:
-    stock, _ = Stock.objects.get_or_create(product=product)
-    if not Stock.objects.filter(product=product, reserved__lte=on_hand).update(on_hand=on_hand):
-        stock.refresh_from_db()
+def _import_stock(product: Product, *, on_hand: int, product_import: ProductImport) -> None:
+    """Sets the units on hand, never below what is reserved, with the change in the trail of
+    adjustments like any other."""
+    stock, _ = Stock.objects.select_for_update().get_or_create(product=product)
+    if on_hand < stock.reserved:
         raise ApplicationError(
             IMPORT_STOCK_BELOW_RESERVED,
             errors={"stock": [f"{stock.reserved} units are reserved; on hand cannot be less."]},
         )
+    if on_hand == stock.on_hand:
+        return
+    StockAdjustment.objects.create(
+        product=product,
+        delta=on_hand - stock.on_hand,
+        on_hand_after=on_hand,
+        reason=f"Import {product_import.file_name or product_import.id}",
+        actor=product_import.requested_by,
+    )
+    stock.on_hand = on_hand
+    stock.save(update_fields=["on_hand", "updated_at"])

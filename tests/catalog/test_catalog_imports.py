@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from apps.catalog import services
 from apps.catalog.models import Product, ProductImport
-from apps.inventory.models import Stock
+from apps.inventory.models import Stock, StockAdjustment
 from apps.inventory.services import stock_reserve
 from common.testing.factories import CategoryFactory, ProductFactory
 
@@ -85,6 +85,7 @@ def test_an_import_creates_and_updates_products_and_reports_the_finished_job(
     ethiopian = Product.objects.get(sku="ETH-YI")
     assert (ethiopian.slug, ethiopian.is_active) == ("ethiopian-yirgacheffe", True)
     assert Stock.objects.get(product=ethiopian).on_hand == 25
+    assert StockAdjustment.objects.get().reason == "Import products.csv"
     sumatra = Product.objects.get(sku="SUM-MA")
     assert (sumatra.slug, sumatra.currency, sumatra.is_active) == ("sumatra", "USD", False)
     assert Stock.objects.get(product=sumatra).on_hand == 0
@@ -110,11 +111,12 @@ def test_bad_rows_are_reported_by_row_and_field_and_the_good_ones_applied(
             "HELD,Held,,1.00,EUR,coffee,,,2",
             ",,,,,,,,1",
             "GOOD-2,Good Two,,2.00,EUR,coffee,,no,",
+            "BAD-6,!!!,,2.00,EUR,coffee,,,",
         )
     )
 
     job = api_client.get(response["Location"], **manager).json()
-    assert (job["status"], job["total_rows"], job["processed_rows"]) == ("finished", 9, 9)
+    assert (job["status"], job["total_rows"], job["processed_rows"]) == ("finished", 10, 10)
     assert (job["created"], job["updated"]) == (2, 0)
     assert [(error["row"], error["field"]) for error in job["errors"]] == [
         (3, "price"),
@@ -128,6 +130,7 @@ def test_bad_rows_are_reported_by_row_and_field_and_the_good_ones_applied(
         (10, "price"),
         (10, "currency"),
         (10, "category"),
+        (12, "slug"),
     ]
     assert all(error["message"] for error in job["errors"])
     assert set(Product.objects.filter(sku__startswith="GOOD").values_list("sku", flat=True)) == {
@@ -191,10 +194,10 @@ def test_a_job_saves_progress_per_chunk_and_resumes_after_a_crash(monkeypatch, c
     monkeypatch.setattr(services, "IMPORT_CHUNK_SIZE", 2)
     apply_row = services._import_row
 
-    def crash_on_the_fourth_row(values, categories):
+    def crash_on_the_fourth_row(values, categories, product_import):
         if values["sku"] == "SKU-3":
             raise RuntimeError("worker lost")
-        return apply_row(values, categories)
+        return apply_row(values, categories, product_import)
 
     monkeypatch.setattr(services, "_import_row", crash_on_the_fourth_row)
     with pytest.raises(RuntimeError):
