@@ -61,8 +61,9 @@ def platform_environment(home: Path, *, base_port: int) -> dict[str, str]:
     """What every child inherits: the servers to use and local-development defaults."""
     use_embedded_servers()
     environment = dict(os.environ)
-    identity_port = next(s.port(base_port) for s in SERVICES if s.name == "identity")
-    environment.setdefault("IDENTITY_URL", f"http://127.0.0.1:{identity_port}")
+    # `<SERVICE>_URL`: where a service calls another (identity for tokens, catalog for prices).
+    for service in SERVICES:
+        environment.setdefault(f"{service.name.upper()}_URL", service_url(service, base_port))
     environment.setdefault("DEBUG", "true")
     environment.setdefault("LOG_FORMAT", "console")
     environment.setdefault("WEB_CONCURRENCY", "2")
@@ -70,6 +71,10 @@ def platform_environment(home: Path, *, base_port: int) -> dict[str, str]:
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
     environment["MERCATO_HOME"] = str(home)
     return environment
+
+
+def service_url(service: Service, base_port: int) -> str:
+    return f"http://127.0.0.1:{service.port(base_port)}"
 
 
 def service_environment(environment: dict[str, str], service: Service) -> dict[str, str]:
@@ -196,7 +201,7 @@ def probe(url: str) -> int | None:
 def print_summary(*, base_port: int, gateway: bool, home: Path, demo_data: list[str]) -> None:
     rows = [("service", "API", "admin", "probes and metrics")]
     for service in SERVICES:
-        root = f"http://127.0.0.1:{service.port(base_port)}"
+        root = service_url(service, base_port)
         public = f"http://localhost:{base_port}" if gateway else root
         rows.append(
             (

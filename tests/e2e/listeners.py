@@ -5,6 +5,7 @@ import contextlib
 import email
 import email.message
 import json
+import logging
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -25,6 +26,8 @@ class MailCatcher:
         return "250 Message accepted for delivery"
 
     def start(self) -> None:
+        # aiosmtpd logs every SMTP command at INFO: noise around a failing test.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
         self.controller.start()
 

@@ -72,6 +72,7 @@ def test_a_listed_payment_shows_money_as_a_string_and_the_provider_outcome(
             "status": "FAILED",
             "payment_method": "pm_card_declined",
             "provider": "sandbox",
+            "attempts": payment.attempts,
             "failure_reason": "card_declined",
             "refund_requested_at": None,
             "refunded_at": None,

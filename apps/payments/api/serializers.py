@@ -17,6 +17,7 @@ class PaymentOutput(serializers.ModelSerializer):
             "status",
             "payment_method",
             "provider",
+            "attempts",
             "failure_reason",
             "refund_requested_at",
             "refunded_at",
