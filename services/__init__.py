@@ -10,7 +10,8 @@ class Service:
     demo_data: bool = False
     # Runs a Celery beat beside its worker: the services that publish events (beat sweeps their
     # outbox) or whose work DESIGN.md names periodic (key-rotation housekeeping, reservation
-    # expiry, saga deadlines). The chart and compose start beat for the same services.
+    # expiry, saga deadlines, webhook deliveries left behind). The chart and compose start beat
+    # for the same services.
     beat: bool = False
 
     def port(self, base_port: int) -> int:
@@ -23,7 +24,7 @@ SERVICES = (
     Service("catalog", 2, demo_data=True, beat=True),
     Service("orders", 3, beat=True),
     Service("payments", 4, beat=True),
-    Service("notifications", 5),
+    Service("notifications", 5, beat=True),
 )
 SERVICE_NAMES = tuple(service.name for service in SERVICES)
 DEFAULT_BASE_PORT = 8000
