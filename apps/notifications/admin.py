@@ -40,7 +40,8 @@ class WebhookEndpointAdmin(ScopedModelAdmin):
     list_display = ("url", "owner_id", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("url", "=owner_id")
-    exclude = ("secret",)
+    fields = ("id", "owner_id", "url", "event_types", "is_active", "created_at", "updated_at")
+    readonly_fields = fields
 
 
 class WebhookAttemptInline(ScopedTabularInline):
