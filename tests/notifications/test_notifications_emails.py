@@ -2,9 +2,11 @@
 customer is known, and never recorded when the mail server refuses."""
 
 import smtplib
+import socket
 import uuid
 
 import pytest
+from aiosmtpd.controller import Controller
 from django.core.mail.backends.locmem import EmailBackend
 
 from apps.notifications.models import Notification, NotificationKind
@@ -12,6 +14,7 @@ from apps.notifications.services import RecipientUnknown
 from common.events.envelope import Event, envelope_for
 from common.events.inbox import dead_letter_replay, handler_apply
 from common.events.models import DeadLetter, InboxEntry
+from common.settings.environment import email_url
 from common.testing.events import deliver
 from common.testing.notifications import RecipientFactory, order_event_data
 
@@ -138,3 +141,37 @@ def test_a_refusing_mail_server_fails_the_handler_and_leaves_no_record(monkeypat
     assert not Notification.objects.exists()
     # Without its inbox row the event is applied again on the next attempt.
     assert not InboxEntry.objects.exists()
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on 127.0.0.1 keeping the envelopes it accepts."""
+    received = []
+
+    class Keep:
+        async def handle_DATA(self, server, session, envelope):
+            received.append(envelope)
+            return "250 OK"
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Keep(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield port, received
+    controller.stop()
+
+
+def test_an_email_url_naming_an_smtp_server_sends_through_it(settings, smtp_server, monkeypatch):
+    port, received = smtp_server
+    monkeypatch.setenv("EMAIL_URL", f"smtp://127.0.0.1:{port}")
+    for name, value in email_url("EMAIL_URL").items():
+        setattr(settings, name, value)
+    customer = RecipientFactory()
+
+    deliver("order.refunded", order_event_data("order.refunded", customer_id=customer.user_id))
+
+    (envelope,) = received
+    assert envelope.rcpt_tos == [customer.email]
+    assert b"Subject: Your order" in envelope.content
+    assert Notification.objects.get().email == customer.email
