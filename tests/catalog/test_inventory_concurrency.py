@@ -2,6 +2,7 @@
 
 import threading
 import uuid
+from collections.abc import Callable
 
 import pytest
 from django.db import connection
@@ -13,6 +14,7 @@ from common.testing.events import published
 
 CONCURRENT_ORDERS = 30
 ON_HAND = 10
+BARRIER_TIMEOUT_SECONDS = 30
 
 
 @pytest.fixture(autouse=True)
@@ -21,17 +23,21 @@ def broker_kept_out(monkeypatch) -> None:
     monkeypatch.setattr(outbox, "send_to_broker", lambda envelopes: None)
 
 
-def run_at_once(work: list) -> list[Exception]:
-    """Runs each callable in its own thread (so its own connection), all released together."""
-    start = threading.Barrier(len(work))
+def run_at_once(work: list[Callable[[], object]]) -> list[Exception]:
+    """Runs each callable in its own thread (so its own connection), all released together
+    once every thread has connected, so that they contend for the stock and not for sockets."""
+    # A thread that cannot connect breaks the barrier for all instead of leaving them waiting.
+    start = threading.Barrier(len(work), timeout=BARRIER_TIMEOUT_SECONDS)
     failures = []
 
     def run(function) -> None:
         try:
+            connection.ensure_connection()
             start.wait()
             function()
         except Exception as error:
             failures.append(error)
+            start.abort()
         finally:
             connection.close()
 
@@ -43,7 +49,7 @@ def run_at_once(work: list) -> list[Exception]:
     return failures
 
 
-def reserve(product_quantities: list[tuple]) -> callable:
+def reserve(product_quantities: list[tuple]) -> Callable[[], object]:
     lines = [{"product_id": str(p.id), "quantity": q} for p, q in product_quantities]
     return lambda: stock_reserve(order_id=uuid.uuid4(), lines=lines)
 

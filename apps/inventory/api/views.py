@@ -4,7 +4,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
-from apps.inventory.models import Stock
+from apps.inventory.api.serializers import StockOutput
 from apps.inventory.selectors import product_stock_list, stock_of
 from apps.inventory.services import stock_adjust
 from common.api.views import ServiceApi
@@ -12,15 +12,6 @@ from common.auth.permissions import PUBLIC
 
 # Far beyond any real delivery or write-off, and far from the column's limit.
 MAXIMUM_DELTA = 1_000_000
-
-
-class StockOutput(serializers.ModelSerializer):
-    class Meta:
-        model = Stock
-        fields = ("product_id", "on_hand", "reserved", "available")
-
-    product_id = serializers.UUIDField(read_only=True)
-    available = serializers.IntegerField(read_only=True)
 
 
 class StockDetailApi(ServiceApi):
