@@ -31,6 +31,12 @@ def require_any_scope(request, *scopes: str) -> None:
         raise exceptions.PermissionDenied(ScopePermission.message)
 
 
+def order_response(request, order_id, *, any_scope: str = READ_ANY) -> Response:
+    """The order as the caller may see it now, with its lines and history."""
+    order = order_get(viewer=request.user, order_id=order_id, any_scope=any_scope)
+    return Response(OrderDetailOutput(order).data)
+
+
 class LineInput(serializers.Serializer):
     product_id = serializers.UUIDField()
     quantity = serializers.IntegerField(min_value=1, max_value=1000)
@@ -82,7 +88,7 @@ class OrderDetailApi(ServiceApi):
     @extend_schema(responses=OrderDetailOutput)
     def get(self, request, order_id):
         require_any_scope(request, READ, READ_ANY)
-        return Response(OrderDetailOutput(order_get(viewer=request.user, order_id=order_id)).data)
+        return order_response(request, order_id)
 
 
 class OrderCancelApi(ServiceApi):
@@ -99,11 +105,7 @@ class OrderCancelApi(ServiceApi):
         data = self.parse(self.InputSerializer, request)
         order = order_get(viewer=request.user, order_id=order_id, any_scope=CANCEL_ANY)
         services.order_cancel(order_id=order.id, actor=request.user.id, **data)
-        return Response(
-            OrderDetailOutput(
-                order_get(viewer=request.user, order_id=order.id, any_scope=CANCEL_ANY)
-            ).data
-        )
+        return order_response(request, order.id, any_scope=CANCEL_ANY)
 
 
 class OrderRefundApi(ServiceApi):
@@ -113,11 +115,7 @@ class OrderRefundApi(ServiceApi):
     def post(self, request, order_id):
         order = order_get(viewer=request.user, order_id=order_id, any_scope=REFUND)
         services.order_refund(order_id=order.id, actor=request.user.id)
-        return Response(
-            OrderDetailOutput(
-                order_get(viewer=request.user, order_id=order.id, any_scope=REFUND)
-            ).data
-        )
+        return order_response(request, order.id, any_scope=REFUND)
 
 
 class OrderExportListApi(ServiceApi):
