@@ -19,7 +19,7 @@ def validated(serializer_class: type[serializers.Serializer], request: Request, 
 class ServiceApi(APIView):
     """Subclasses declare `required_scopes` (see common.auth.permissions.ScopePermission)."""
 
-    required_scopes: dict[str, str | None] = {}
+    required_scopes: dict[str, str | tuple[str, ...] | None] = {}
 
     def parse(self, serializer_class: type[serializers.Serializer], request: Request, **kwargs):
         return validated(serializer_class, request, **kwargs)

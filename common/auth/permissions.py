@@ -14,7 +14,9 @@ class ScopePermission(BasePermission):
     """Reads the view's `required_scopes`, e.g. `{"get": PUBLIC, "post": "catalog.product.write"}`.
 
     A method the map does not name is refused, so a view that forgets to declare one stays closed.
-    `"authenticated"` lets in any valid token. Missing credentials give 401, a token without the
+    `"authenticated"` lets in any valid token; a tuple lets in a token holding any one of its
+    scopes (a customer's `orders.order.read` or staff's `orders.order.read_any`; which rows each
+    then sees is the selector's business). Missing credentials give 401, a token without the
     scope 403.
     """
 
@@ -33,7 +35,9 @@ class ScopePermission(BasePermission):
         user = request.user
         if user is None or not user.is_authenticated:
             return False
-        return scope == AUTHENTICATED or user.has_scope(scope)
+        if scope == AUTHENTICATED:
+            return True
+        return any(user.has_scope(one) for one in (scope if isinstance(scope, tuple) else (scope,)))
 
 
 def owned_or_any(

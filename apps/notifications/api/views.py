@@ -44,26 +44,10 @@ attempt. The secret appears in the create and detail answers, never in lists.
 """
 
 
-class OwnOrAnyScopes:
-    """`any_scope` (another person's records too) also grants each method `own_scope` guards, so
-    staff roles need not hold the customer's scope as well."""
-
-    own_scope: str
-    any_scope: str
-    methods: tuple[str, ...] = ("get",)
-
-    @property
-    def required_scopes(self) -> dict[str, str]:
-        user = self.request.user
-        holds_any = user is not None and user.has_scope(self.any_scope)
-        scope = self.any_scope if holds_any else self.own_scope
-        return dict.fromkeys(self.methods, scope)
-
-
-class NotificationListApi(OwnOrAnyScopes, generics.ListAPIView):
+class NotificationListApi(generics.ListAPIView):
     """The e-mails sent to the caller (everyone's with `notifications.notification.read_any`)."""
 
-    own_scope, any_scope = NOTIFICATION_READ, NOTIFICATION_READ_ANY
+    required_scopes = {"get": (NOTIFICATION_READ, NOTIFICATION_READ_ANY)}
     serializer_class = NotificationOutput
     filterset_fields = ("kind", "order_id")
 
@@ -81,9 +65,11 @@ class WebhookInput(serializers.Serializer):
     is_active = serializers.BooleanField(required=False)
 
 
-class WebhookAccess(OwnOrAnyScopes):
-    own_scope, any_scope = WEBHOOK_MANAGE, WEBHOOK_MANAGE_ANY
+# The caller's own endpoints, or anyone's with `notifications.webhook.manage_any`.
+WEBHOOK_ACCESS = (WEBHOOK_MANAGE, WEBHOOK_MANAGE_ANY)
 
+
+class WebhookAccess:
     def endpoint(self, webhook_id):
         """The caller's endpoint; another customer's is a 404."""
         return get_owned_or_404(
@@ -97,7 +83,7 @@ class WebhookAccess(OwnOrAnyScopes):
 
 @extend_schema(description=WEBHOOKS_DESCRIPTION)
 class WebhookListApi(WebhookAccess, generics.ListAPIView):
-    methods = ("get", "post")
+    required_scopes = dict.fromkeys(("get", "post"), WEBHOOK_ACCESS)
     serializer_class = WebhookEndpointOutput
     filter_backends = ()
 
@@ -115,7 +101,7 @@ class WebhookDetailApi(WebhookAccess, ServiceApi):
     """One of the caller's webhook endpoints, with its signing secret; PATCH changes it (the URL
     is checked again), DELETE removes it with its delivery log."""
 
-    methods = ("get", "patch", "delete")
+    required_scopes = dict.fromkeys(("get", "patch", "delete"), WEBHOOK_ACCESS)
 
     @extend_schema(responses=WebhookEndpointSecretOutput)
     def get(self, request, webhook_id):
@@ -136,6 +122,7 @@ class WebhookDetailApi(WebhookAccess, ServiceApi):
 class WebhookDeliveryListApi(WebhookAccess, generics.ListAPIView):
     """The endpoint's deliveries, newest first, each with the log of its attempts."""
 
+    required_scopes = {"get": WEBHOOK_ACCESS}
     serializer_class = WebhookDeliveryOutput
     filterset_fields = ("status", "event_type")
 
@@ -148,7 +135,7 @@ class WebhookDeliveryListApi(WebhookAccess, generics.ListAPIView):
 class WebhookPingApi(WebhookAccess, ServiceApi):
     """A signed test event for one of the caller's endpoints."""
 
-    methods = ("post",)
+    required_scopes = {"post": WEBHOOK_ACCESS}
 
     @extend_schema(
         request=None,

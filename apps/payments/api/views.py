@@ -11,14 +11,9 @@ from apps.payments.selectors import READ_ANY_SCOPE, READ_SCOPE, payment_list
 class PaymentReadApi(generics.GenericAPIView):
     """Either scope lets a caller in; which one it holds decides what it sees (the selector)."""
 
+    required_scopes = {"get": (READ_SCOPE, READ_ANY_SCOPE)}
     serializer_class = PaymentOutput
     lookup_url_kwarg = "payment_id"
-
-    @property
-    def required_scopes(self) -> dict[str, str]:
-        user = self.request.user
-        reads_any = user is not None and user.is_authenticated and user.has_scope(READ_ANY_SCOPE)
-        return {"get": READ_ANY_SCOPE if reads_any else READ_SCOPE}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular, with no caller

@@ -12,7 +12,12 @@ from common.auth.users import TokenUser
 
 
 class ScopedApi(ServiceApi):
-    required_scopes = {"get": PUBLIC, "post": AUTHENTICATED, "put": "things.thing.write"}
+    required_scopes = {
+        "get": PUBLIC,
+        "post": AUTHENTICATED,
+        "put": "things.thing.write",
+        "patch": ("things.thing.edit_own", "things.thing.edit_any"),
+    }
 
     def get(self, request):
         return Response({"ok": True})
@@ -21,6 +26,9 @@ class ScopedApi(ServiceApi):
         return Response({"ok": True})
 
     def put(self, request):
+        return Response({"ok": True})
+
+    def patch(self, request):
         return Response({"ok": True})
 
     def delete(self, request):  # implemented but left out of the map
@@ -46,8 +54,18 @@ def test_a_method_missing_from_the_map_is_refused_even_with_every_scope(api_clie
     assert api_client.delete("/scoped/", **token_minter.authorization()).status_code == 403
 
 
+def test_a_tuple_of_scopes_lets_in_a_token_holding_any_one_of_them(api_client, token_minter):
+    own = token_minter.authorization(scopes=["things.thing.edit_own"])
+    any_ = token_minter.authorization(scopes=["things.thing.edit_any"])
+    neither = token_minter.authorization(scopes=["things.thing.write"])
+
+    assert api_client.patch("/scoped/", **own).status_code == 200
+    assert api_client.patch("/scoped/", **any_).status_code == 200
+    assert api_client.patch("/scoped/", **neither).status_code == 403
+
+
 def test_a_method_the_view_lacks_is_still_a_405(api_client):
-    assert api_client.patch("/scoped/").status_code == 405
+    assert api_client.generic("TRACE", "/scoped/").status_code == 405
 
 
 def viewer(*scopes: str) -> TokenUser:
