@@ -47,8 +47,13 @@ class CachedKeySet:
         if self.stale(kid):
             with self.lock:
                 if self.stale(kid):
-                    self.loaded_at = time.monotonic()
-                    self.keys = self.load()
+                    # Stamped once the load is over, so a request arriving meanwhile waits for
+                    # the lock instead of finding an empty set that looks fresh; stamped even
+                    # when the load fails, so a dead JWKS is not asked again on every request.
+                    try:
+                        self.keys = self.load()
+                    finally:
+                        self.loaded_at = time.monotonic()
         return self.keys.get(kid)
 
     def stale(self, kid: str) -> bool:

@@ -1,6 +1,8 @@
 """The per-process key cache: reloads when stale or on an unknown kid, but not in a flood."""
 
 import json
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 from common.auth.keys import CachedKeySet, public_jwk, public_keys, remote_key_set
 from common.testing.tokens import outsider_key, published_test_key
@@ -53,6 +55,26 @@ def test_a_stale_set_is_reloaded_even_for_a_known_kid():
     keys.key_for("a")
 
     assert loader.calls == 2
+
+
+def test_a_request_arriving_during_the_first_load_waits_for_its_keys():
+    loading, finish = threading.Event(), threading.Event()
+
+    def slow_load() -> dict:
+        loading.set()
+        finish.wait(timeout=10)
+        return {"a": "key-a"}
+
+    keys = CachedKeySet(load=slow_load, max_age=300, min_reload_interval=5)
+    with ThreadPoolExecutor(2) as pool:
+        first = pool.submit(keys.key_for, "a")
+        loading.wait(timeout=10)
+        second = pool.submit(keys.key_for, "a")
+        # Gives the second request time to reach the cache while the load is still running.
+        threading.Event().wait(0.1)
+        finish.set()
+
+    assert (first.result(), second.result()) == ("key-a", "key-a")
 
 
 def test_the_kid_is_the_rfc_7638_thumbprint_and_stable():
