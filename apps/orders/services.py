@@ -162,6 +162,11 @@ def order_mark_reserved(*, order_id: str, actor: str) -> None:
     order = locked_order(order_id)
     if ignored(order, order_id=order_id, event_type="stock.reserved"):
         return
+    if order.status == OrderStatus.CANCELLED:
+        # The cancel overtook the reservation at catalog, which found nothing to release then:
+        # saying it again lets the stock go now instead of when the reservation expires.
+        publish("order.cancelled", {**order_summary_data(order), "reason": order.cancel_reason})
+        return
     if not order.can_transition_to(OrderStatus.AWAITING_PAYMENT):
         logger.info("event_not_applicable", order_id=order_id, status=order.status)
         return

@@ -137,11 +137,22 @@ def test_a_late_payment_on_a_cancelled_order_is_refunded_and_the_order_stays_can
     assert published("order.confirmed") == []
 
 
+def test_stock_reserved_after_the_cancel_asks_catalog_again_to_release_it():
+    order = order_in(OrderStatus.CANCELLED)
+    Order.objects.filter(id=order.id).update(cancel_reason="changed my mind")
+
+    deliver("stock.reserved", {"order_id": str(order.id)}, source="catalog")
+
+    order.refresh_from_db()
+    assert order.status == OrderStatus.CANCELLED
+    assert published_data("order.cancelled") == [{**summary(order), "reason": "changed my mind"}]
+    assert published("order.payment_requested") == []
+
+
 @pytest.mark.parametrize(
     ("status", "event_type", "data"),
     [
         (OrderStatus.AWAITING_PAYMENT, "stock.reserved", {}),
-        (OrderStatus.CANCELLED, "stock.reserved", {}),
         (OrderStatus.CONFIRMED, "stock.rejected", {"reason": "out_of_stock", "product_ids": []}),
         (
             OrderStatus.AWAITING_PAYMENT,
