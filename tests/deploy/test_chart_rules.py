@@ -198,11 +198,14 @@ def test_every_service_gets_the_environment_contract(default):
         )
         assert {"ALLOWED_HOSTS", "LOG_LEVEL"} <= data.keys()
         secret = secrets[f"{FULLNAME}-{service}"]["data"]
+        # Only notifications sends e-mail, so only it holds the mail server's credentials.
+        mail = {"EMAIL_URL"} if service == "notifications" else set()
         assert secret.keys() == {
             "SECRET_KEY",
             "DATABASE_URL",
             "REDIS_URL",
             "SERVICE_CLIENT_SECRET",
+            *mail,
         }
     assert f"{FULLNAME}-identity" in configs[f"{FULLNAME}-orders"]["data"]["ALLOWED_HOSTS"]
 
@@ -401,6 +404,11 @@ def test_network_policies_deny_by_default_then_allow_only_the_platforms_flows(ch
     assert sources[2]["namespaceSelector"]["matchLabels"] == {
         "kubernetes.io/metadata.name": "monitoring"
     }
+    notifications = policies[f"{FULLNAME}-notifications-egress"]["spec"]
+    assert notifications["podSelector"]["matchLabels"]["mercato.io/service"] == "notifications"
+    mail, webhooks = notifications["egress"]
+    assert {port["port"] for port in mail["ports"]} == {25, 465, 587}
+    assert "10.0.0.0/8" in webhooks["to"][0]["ipBlock"]["except"]
 
 
 def test_autoscaling_replaces_fixed_replicas_with_an_hpa(chart):
