@@ -41,6 +41,7 @@ chart: install
 # Speed targets, printed as ratios against a baseline measured in the same run.
 bench: install
 	$(BIN)/python bench/tokens.py
+	$(BIN)/python bench/events.py
 
 format: install
 	$(BIN)/ruff check --fix .
