@@ -9,6 +9,7 @@ from django.contrib.postgres.forms import SimpleArrayField
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.accounts.models import Role, ServiceAccount, SigningKey, User
+from apps.accounts.services import user_announce
 from common.auth.operators import ScopedModelAdmin, rescope
 
 admin.site.unregister(Group)  # roles replace groups
@@ -35,6 +36,15 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("email", "password1", "password2", "roles")}),
     )
+
+    def save_model(self, request, obj, form, change) -> None:
+        """People added or renamed here are announced like those registered through the API
+        (the admin saves inside a transaction, so the event commits with the change)."""
+        super().save_model(request, obj, form, change)
+        if not change:
+            user_announce(user=obj, event_type="user.registered")
+        elif {"email", "full_name"} & set(form.changed_data):
+            user_announce(user=obj, event_type="user.updated")
 
 
 class RoleForm(forms.ModelForm):

@@ -3,6 +3,7 @@
 import pytest
 
 from apps.accounts.models import User
+from common.testing.events import published_data
 from tests.identity.conftest import DEMO_PASSWORD
 
 LOGIN_URL = "/identity/admin/login/"
@@ -44,3 +45,26 @@ def test_a_customer_is_refused_with_a_reason(admin_as):
 
     assert refused.status_code == 200
     assert "This account may not use this admin." in refused.content.decode()
+
+
+def test_renaming_a_user_in_the_admin_announces_user_updated(admin_as):
+    client, _ = admin_as("admin@mercato.local")
+    customer = User.objects.get(email="customer@mercato.local")
+    change_url = f"/identity/admin/accounts/user/{customer.id}/change/"
+
+    saved = client.post(
+        change_url,
+        {
+            "email": customer.email,
+            "full_name": "Cleo Renamed",
+            "is_active": "on",
+            "roles": [role.id for role in customer.roles.all()],
+            "date_joined_0": customer.date_joined.date().isoformat(),
+            "date_joined_1": customer.date_joined.time().strftime("%H:%M:%S"),
+        },
+    )
+
+    assert saved.status_code == 302, saved.content.decode()[-2000:]
+    assert published_data("user.updated") == [
+        {"user_id": str(customer.id), "email": customer.email, "full_name": "Cleo Renamed"}
+    ]
