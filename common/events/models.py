@@ -12,7 +12,7 @@ class OutboxEvent(models.Model):
     type = models.CharField(max_length=64)
     envelope = models.JSONField()
     created_at = models.DateTimeField(auto_now_add=True)
-    published_at = models.DateTimeField(null=True, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ("created_at",)
@@ -34,7 +34,7 @@ class InboxEntry(models.Model):
 
     event_id = models.UUIDField()
     handler = models.CharField(max_length=200)
-    handled_at = models.DateTimeField(auto_now_add=True)
+    handled_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
         verbose_name_plural = "inbox entries"

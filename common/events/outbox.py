@@ -5,6 +5,8 @@ periodic sweep, so a broker outage delays events but never loses one. A row that
 broker but whose `published_at` did not commit is sent again; consumers' inboxes absorb that.
 """
 
+import uuid
+
 import structlog
 from celery import current_app
 from django.conf import settings
@@ -25,7 +27,9 @@ def publish(event_type: str, data: dict) -> OutboxEvent:
     """Records `event_type` with `data` (checked against its schema) to go out once the current
     transaction commits; without one it goes out at once."""
     envelope = envelope_for(event_type=event_type, data=data, source=settings.SERVICE_NAME)
-    event = OutboxEvent.objects.create(id=envelope["id"], type=event_type, envelope=envelope)
+    event = OutboxEvent.objects.create(
+        id=uuid.UUID(envelope["id"]), type=event_type, envelope=envelope
+    )
     transaction.on_commit(lambda: relay_after_commit(event_ids=[event.id]))
     return event
 

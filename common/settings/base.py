@@ -237,8 +237,11 @@ def service_settings(
                 "task": "mercato.events.sweep_outbox",
                 "schedule": environment.integer("OUTBOX_SWEEP_SECONDS", default=5, minimum=1),
             },
+            "prune-events": {"task": "mercato.events.prune", "schedule": 3600},
             **(periodic_tasks or {}),
         },
+        "OUTBOX_RETENTION_DAYS": environment.integer("OUTBOX_RETENTION_DAYS", default=7, minimum=1),
+        "INBOX_RETENTION_DAYS": environment.integer("INBOX_RETENTION_DAYS", default=30, minimum=1),
         "EVENT_HANDLER_MAX_ATTEMPTS": environment.integer(
             "EVENT_HANDLER_MAX_ATTEMPTS", default=8, minimum=1
         ),
