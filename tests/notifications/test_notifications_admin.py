@@ -2,10 +2,8 @@
 `notifications.webhook.manage_any` see endpoints, never their secrets; nobody edits by hand."""
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from apps.notifications.models import WebhookAttempt, WebhookDelivery
-from common.auth.operators import SESSION_SCOPES_KEY
 from common.testing.notifications import RecipientFactory, WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
@@ -14,24 +12,8 @@ ADMIN = "/notifications/admin/notifications"
 SUPPORT_SCOPES = ["notifications.admin.access", "notifications.notification.read_any"]
 
 
-@pytest.fixture
-def operator(client):
-    """`operator(scopes)`: a client signed in to the admin holding `scopes`, as identity's
-    sign-in would leave it."""
-
-    def sign_in(scopes: list[str]):
-        user = get_user_model().objects.create(username="operator", is_staff=True)
-        client.force_login(user)
-        session = client.session
-        session[SESSION_SCOPES_KEY] = scopes
-        session.save()
-        return client
-
-    return sign_in
-
-
-def test_support_reads_recipients_notifications_and_deliveries_without_saving(operator):
-    client = operator(SUPPORT_SCOPES)
+def test_support_reads_recipients_notifications_and_deliveries_without_saving(operator_client):
+    client = operator_client(*SUPPORT_SCOPES)
     recipient = RecipientFactory()
     delivery = WebhookDelivery.objects.create(
         endpoint=WebhookEndpointFactory(),
@@ -55,8 +37,8 @@ def test_support_reads_recipients_notifications_and_deliveries_without_saving(op
     assert client.get(f"{ADMIN}/webhookendpoint/").status_code == 403
 
 
-def test_manage_any_sees_endpoints_but_not_their_secrets(operator):
-    client = operator(["notifications.admin.access", "notifications.webhook.manage_any"])
+def test_manage_any_sees_endpoints_but_not_their_secrets(operator_client):
+    client = operator_client("notifications.admin.access", "notifications.webhook.manage_any")
     endpoint = WebhookEndpointFactory()
 
     page = client.get(f"{ADMIN}/webhookendpoint/{endpoint.id}/change/")
