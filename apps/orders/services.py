@@ -147,28 +147,35 @@ def locked_order(order_id: str | uuid.UUID) -> Order | None:
     return Order.objects.select_for_update().filter(id=order_id).first()
 
 
-def ignored(order: Order | None, *, order_id, event_type: str) -> bool:
-    """True when an event does not apply to the order (missing, or past that step): redelivered
-    and late events land here and change nothing."""
+def order_at_step(*, order_id: str, event_type: str, statuses: tuple[str, ...]) -> Order | None:
+    """The order, locked, when it is in one of `statuses`; None when it is missing or elsewhere:
+    redelivered and late events land there and change nothing."""
+    order = locked_order(order_id)
     if order is None:
         logger.warning("event_for_unknown_order", order_id=str(order_id), event_type=event_type)
-        return True
-    return False
+    elif order.status not in statuses:
+        logger.info(
+            "event_not_applicable", order_id=order_id, event_type=event_type, status=order.status
+        )
+    else:
+        return order
+    return None
 
 
 @transaction.atomic
 def order_mark_reserved(*, order_id: str, actor: str) -> None:
     """stock.reserved: the order awaits payment, which order.payment_requested asks for."""
-    order = locked_order(order_id)
-    if ignored(order, order_id=order_id, event_type="stock.reserved"):
+    order = order_at_step(
+        order_id=order_id,
+        event_type="stock.reserved",
+        statuses=(OrderStatus.PENDING, OrderStatus.CANCELLED),
+    )
+    if order is None:
         return
     if order.status == OrderStatus.CANCELLED:
         # The cancel overtook the reservation at catalog, which found nothing to release then:
         # saying it again lets the stock go now instead of when the reservation expires.
         publish("order.cancelled", {**order_summary_data(order), "reason": order.cancel_reason})
-        return
-    if not order.can_transition_to(OrderStatus.AWAITING_PAYMENT):
-        logger.info("event_not_applicable", order_id=order_id, status=order.status)
         return
     order.transition(OrderStatus.AWAITING_PAYMENT, reason="stock reserved", actor=actor)
     publish(
@@ -199,27 +206,26 @@ def cancel(order: Order, *, reason: str, actor: str) -> None:
 @transaction.atomic
 def order_mark_rejected(*, order_id: str, reason: str, actor: str) -> None:
     """stock.rejected: nothing was reserved, so the order is cancelled with catalog's reason."""
-    order = locked_order(order_id)
-    if ignored(order, order_id=order_id, event_type="stock.rejected"):
-        return
-    if order.status != OrderStatus.PENDING:
-        logger.info("event_not_applicable", order_id=order_id, status=order.status)
-        return
-    cancel(order, reason=reason, actor=actor)
+    order = order_at_step(
+        order_id=order_id, event_type="stock.rejected", statuses=(OrderStatus.PENDING,)
+    )
+    if order is not None:
+        cancel(order, reason=reason, actor=actor)
 
 
 @transaction.atomic
 def order_mark_paid(*, order_id: str, actor: str) -> None:
     """payment.succeeded: the order is confirmed; a payment for a cancelled order goes back."""
-    order = locked_order(order_id)
-    if ignored(order, order_id=order_id, event_type="payment.succeeded"):
+    order = order_at_step(
+        order_id=order_id,
+        event_type="payment.succeeded",
+        statuses=(OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED),
+    )
+    if order is None:
         return
     if order.status == OrderStatus.CANCELLED:
         logger.warning("late_payment_refunded", order_id=order_id)
         publish("order.refund_requested", charge_data(order))
-        return
-    if not order.can_transition_to(OrderStatus.CONFIRMED):
-        logger.info("event_not_applicable", order_id=order_id, status=order.status)
         return
     order.transition(OrderStatus.CONFIRMED, reason="paid", actor=actor)
     publish("order.confirmed", order_summary_data(order))
@@ -228,13 +234,11 @@ def order_mark_paid(*, order_id: str, actor: str) -> None:
 @transaction.atomic
 def order_mark_payment_failed(*, order_id: str, actor: str) -> None:
     """payment.failed: the order is cancelled and catalog releases its stock."""
-    order = locked_order(order_id)
-    if ignored(order, order_id=order_id, event_type="payment.failed"):
-        return
-    if order.status != OrderStatus.AWAITING_PAYMENT:
-        logger.info("event_not_applicable", order_id=order_id, status=order.status)
-        return
-    cancel(order, reason="payment_failed", actor=actor)
+    order = order_at_step(
+        order_id=order_id, event_type="payment.failed", statuses=(OrderStatus.AWAITING_PAYMENT,)
+    )
+    if order is not None:
+        cancel(order, reason="payment_failed", actor=actor)
 
 
 @transaction.atomic
@@ -256,11 +260,10 @@ def order_refund(*, order_id: str | uuid.UUID, actor: str) -> Order:
 @transaction.atomic
 def order_mark_refunded(*, order_id: str, actor: str) -> None:
     """payment.refunded: the money is back; catalog returns the stock."""
-    order = locked_order(order_id)
-    if ignored(order, order_id=order_id, event_type="payment.refunded"):
-        return
-    if not order.can_transition_to(OrderStatus.REFUNDED):
-        logger.info("event_not_applicable", order_id=order_id, status=order.status)
+    order = order_at_step(
+        order_id=order_id, event_type="payment.refunded", statuses=(OrderStatus.REFUND_PENDING,)
+    )
+    if order is None:
         return
     order.transition(OrderStatus.REFUNDED, reason="refunded", actor=actor)
     publish("order.refunded", order_summary_data(order))
