@@ -9,9 +9,8 @@ from apps.notifications.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from apps.notifications.selectors import NOTIFICATION_READ_ANY, WEBHOOK_MANAGE_ANY
 from common.auth.operators import ScopedModelAdmin, ScopedTabularInline
-
-NOTIFICATION_READ_ANY = "notifications.notification.read_any"
 
 
 @admin.register(Recipient)
@@ -36,7 +35,7 @@ class NotificationAdmin(ScopedModelAdmin):
 class WebhookEndpointAdmin(ScopedModelAdmin):
     """Signing secrets stay out of the admin; the API shows one to whoever manages its endpoint."""
 
-    read_scope = "notifications.webhook.manage_any"
+    read_scope = WEBHOOK_MANAGE_ANY
     list_display = ("url", "owner_id", "is_active", "created_at")
     list_filter = ("is_active",)
     search_fields = ("url", "=owner_id")
