@@ -3,7 +3,6 @@
 import pytest
 
 from apps.orders.models import OrderStatus
-from common.auth.operators import SESSION_SCOPES_KEY
 from tests.orders.conftest import order_in
 
 pytestmark = pytest.mark.django_db
@@ -11,22 +10,8 @@ pytestmark = pytest.mark.django_db
 ORDERS_ADMIN = "/orders/admin/orders/order/"
 
 
-@pytest.fixture
-def operator(client, django_user_model):
-    """A signed-in operator holding `scopes`, as identity would have granted them."""
-
-    def sign_in(*scopes: str):
-        client.force_login(django_user_model.objects.create(username="operator", is_staff=True))
-        session = client.session
-        session[SESSION_SCOPES_KEY] = ["orders.admin.access", *scopes]
-        session.save()
-        return client
-
-    return sign_in
-
-
-def test_support_reads_an_order_with_its_lines_and_history_but_cannot_save_it(operator):
-    client = operator("orders.order.read_any")
+def test_support_reads_an_order_with_its_lines_and_history_but_cannot_save_it(operator_client):
+    client = operator_client("orders.admin.access", "orders.order.read_any")
     order = order_in(OrderStatus.PENDING)
     order.transition(OrderStatus.CANCELLED, reason="fraud check", actor="support-1")
 
@@ -40,7 +25,7 @@ def test_support_reads_an_order_with_its_lines_and_history_but_cannot_save_it(op
     assert client.get(f"{ORDERS_ADMIN}add/").status_code == 403
 
 
-def test_an_operator_without_read_any_does_not_see_orders(operator):
-    client = operator("catalog.product.read")
+def test_an_operator_without_read_any_does_not_see_orders(operator_client):
+    client = operator_client("orders.admin.access", "catalog.product.read")
 
     assert client.get(ORDERS_ADMIN).status_code == 403
