@@ -1,7 +1,5 @@
 """Payment reads."""
 
-import uuid
-
 from django.db.models import QuerySet
 
 from apps.payments.models import Payment
@@ -14,14 +12,6 @@ READ_ANY_SCOPE = "payments.payment.read_any"
 
 def payment_list(*, viewer: TokenUser) -> QuerySet[Payment]:
     """Every payment for a holder of `read_any`, otherwise the viewer's own."""
-    if not viewer.has_scope(READ_ANY_SCOPE) and not _is_uuid(viewer.id):
+    if viewer.is_service and not viewer.has_scope(READ_ANY_SCOPE):
         return Payment.objects.none()  # a service token's subject is nobody's customer id
     return owned_or_any(Payment.objects.all(), viewer=viewer, any_scope=READ_ANY_SCOPE)
-
-
-def _is_uuid(value: str) -> bool:
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        return False
-    return True
