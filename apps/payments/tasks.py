@@ -22,28 +22,29 @@ class ProviderCallTask(Task):
     def max_retries(self) -> int:
         return settings.PAYMENT_MAX_RETRIES
 
-    def is_last_try(self) -> bool:
-        return self.request.retries >= self.max_retries
+    def call_or_abandon(self, call, abandon, *, payment_id: str) -> None:
+        """Makes the provider `call`; when the last retry finds the provider unavailable too,
+        `abandon`s it instead of raising."""
+        try:
+            call(payment_id=payment_id)
+        except ProviderUnavailable:
+            if self.request.retries < self.max_retries:
+                raise
+            abandon(payment_id=payment_id)
 
 
 @shared_task(base=ProviderCallTask, bind=True)
 def payment_charge_task(self, payment_id: str) -> None:
-    try:
-        services.payment_charge(payment_id=payment_id)
-    except ProviderUnavailable:
-        if not self.is_last_try():
-            raise
-        services.payment_charge_abandon(payment_id=payment_id)
+    self.call_or_abandon(
+        services.payment_charge, services.payment_charge_abandon, payment_id=payment_id
+    )
 
 
 @shared_task(base=ProviderCallTask, bind=True)
 def payment_refund_task(self, payment_id: str) -> None:
-    try:
-        services.payment_refund(payment_id=payment_id)
-    except ProviderUnavailable:
-        if not self.is_last_try():
-            raise
-        services.payment_refund_abandon(payment_id=payment_id)
+    self.call_or_abandon(
+        services.payment_refund, services.payment_refund_abandon, payment_id=payment_id
+    )
 
 
 @shared_task(ignore_result=True)
