@@ -20,7 +20,6 @@ from apps.notifications.selectors import (
     webhook_endpoint_list,
 )
 from common.api.views import ServiceApi, validated
-from common.auth.permissions import get_owned_or_404
 
 NOTIFICATION_READ = "notifications.notification.read"
 WEBHOOK_MANAGE = "notifications.webhook.manage"
@@ -72,12 +71,8 @@ WEBHOOK_ACCESS = (WEBHOOK_MANAGE, WEBHOOK_MANAGE_ANY)
 class WebhookAccess:
     def endpoint(self, webhook_id):
         """The caller's endpoint; another customer's is a 404."""
-        return get_owned_or_404(
-            webhook_endpoint_list(viewer=self.request.user),
-            viewer=self.request.user,
-            any_scope=WEBHOOK_MANAGE_ANY,
-            owner_field="owner_id",
-            id=webhook_id,
+        return generics.get_object_or_404(
+            webhook_endpoint_list(viewer=self.request.user), id=webhook_id
         )
 
 
