@@ -10,7 +10,8 @@ from django.utils.text import slugify
 from apps.catalog.imports import CsvRow, UnreadableCsv, csv_rows, row_values
 from apps.catalog.models import Category, Product, ProductImport, ProductImportError
 from apps.catalog.tasks import product_import_task
-from apps.inventory.models import Stock, StockAdjustment
+from apps.inventory.models import Stock
+from apps.inventory.services import stock_adjust
 from common.api.errors import ApplicationError
 
 ALREADY_TAKEN = "Some values are already taken."
@@ -244,22 +245,17 @@ def _import_row(
 
 
 def _import_stock(product: Product, *, on_hand: int, product_import: ProductImport) -> None:
-    """Sets the units on hand, never below what is reserved, with the change in the trail of
-    adjustments like any other."""
+    """Sets the units on hand, never below what is reserved, as an adjustment like any other."""
     stock, _ = Stock.objects.select_for_update().get_or_create(product=product)
     if on_hand < stock.reserved:
         raise ApplicationError(
             IMPORT_STOCK_BELOW_RESERVED,
             errors={"stock": [f"{stock.reserved} units are reserved; on hand cannot be less."]},
         )
-    if on_hand == stock.on_hand:
-        return
-    StockAdjustment.objects.create(
-        product=product,
-        delta=on_hand - stock.on_hand,
-        on_hand_after=on_hand,
-        reason=f"Import {product_import.file_name or product_import.id}",
-        actor=product_import.requested_by,
-    )
-    stock.on_hand = on_hand
-    stock.save(update_fields=["on_hand", "updated_at"])
+    if on_hand != stock.on_hand:
+        stock_adjust(
+            product=product,
+            delta=on_hand - stock.on_hand,
+            reason=f"Import {product_import.file_name or product_import.id}",
+            actor=product_import.requested_by,
+        )

@@ -85,7 +85,9 @@ def test_an_import_creates_and_updates_products_and_reports_the_finished_job(
     ethiopian = Product.objects.get(sku="ETH-YI")
     assert (ethiopian.slug, ethiopian.is_active) == ("ethiopian-yirgacheffe", True)
     assert Stock.objects.get(product=ethiopian).on_hand == 25
-    assert StockAdjustment.objects.get().reason == "Import products.csv"
+    adjustment = StockAdjustment.objects.get()
+    assert (adjustment.product, adjustment.delta, adjustment.on_hand_after) == (ethiopian, 25, 25)
+    assert (adjustment.reason, adjustment.actor) == ("Import products.csv", job.requested_by)
     sumatra = Product.objects.get(sku="SUM-MA")
     assert (sumatra.slug, sumatra.currency, sumatra.is_active) == ("sumatra", "USD", False)
     assert Stock.objects.get(product=sumatra).on_hand == 0
