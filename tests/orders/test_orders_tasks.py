@@ -5,10 +5,12 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.orders.models import Order, OrderExport, OrderStatus
-from apps.orders.tasks import order_saga_deadlines_task
+from apps.orders.models import ExportStatus, Order, OrderExport, OrderStatus
+from apps.orders.services import orders_expire_unpaid
+from apps.orders.tasks import order_export_run_task, order_saga_deadlines_task
 from common.testing.events import published_data
 from tests.orders.conftest import FINANCE_SCOPES, ORDERS_URL, order_in
 
@@ -52,8 +54,6 @@ def test_the_deadline_sweep_works_through_every_batch(settings):
     settings.ORDER_SAGA_TIMEOUT_SECONDS = 900
     for _ in range(5):
         placed_ago(order_in(), 1000)
-
-    from apps.orders.services import orders_expire_unpaid
 
     assert orders_expire_unpaid(batch_size=2) == 5
     assert not Order.objects.exclude(status=OrderStatus.CANCELLED).exists()
@@ -103,6 +103,34 @@ def test_an_export_filters_by_creation_time(api_client, caller, django_capture_o
 
     export = OrderExport.objects.get(id=requested.json()["id"])
     assert [row["id"] for row in rows(export.content)] == [str(recent.id)]
+
+
+def test_an_export_job_runs_once():
+    order_in(OrderStatus.CONFIRMED)
+    export = OrderExport.objects.create(requested_by="finance-1")
+    order_export_run_task(str(export.id))
+    order_in(OrderStatus.CONFIRMED)
+
+    order_export_run_task(str(export.id))
+
+    export.refresh_from_db()
+    assert export.status == ExportStatus.DONE
+    assert export.row_count == len(rows(export.content)) == 1
+
+
+def test_a_failing_export_job_is_marked_failed_with_its_error():
+    export = OrderExport.objects.create(
+        requested_by="finance-1", filters={"created_after": "not a time"}
+    )
+
+    with pytest.raises(ValidationError):
+        order_export_run_task(str(export.id))
+
+    export.refresh_from_db()
+    assert export.status == ExportStatus.FAILED
+    assert "not a time" in export.error
+    assert export.finished_at is not None
+    assert export.content == ""
 
 
 def test_downloading_before_the_job_is_done_is_a_409(api_client, caller):
