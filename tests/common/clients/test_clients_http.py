@@ -23,13 +23,23 @@ def client(catalog_stub) -> ServiceClient:
     return ServiceClient(service="catalog", url_setting="CATALOG_URL", fail_max=3, reset_timeout=30)
 
 
-def test_a_502_503_or_504_on_a_get_is_retried_once(client, catalog_stub):
-    catalog_stub.failures = [503]
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_502_503_or_504_on_a_get_is_retried_once(client, catalog_stub, status):
+    catalog_stub.failures = [status]
 
     response = client.get(PRICES_PATH, params={"ids": ""}, timeout=TIMEOUT)
 
     assert response.status_code == 200
     assert len(catalog_stub.price_requests()) == 2
+
+
+def test_a_500_is_not_retried(client, catalog_stub):
+    catalog_stub.failures = [500]
+
+    with pytest.raises(ServiceUnavailable, match="answered 500"):
+        client.get(PRICES_PATH, timeout=TIMEOUT)
+
+    assert len(catalog_stub.price_requests()) == 1
 
 
 def test_retries_are_bounded_and_end_in_service_unavailable(client, catalog_stub):
