@@ -31,12 +31,9 @@ def scratch_environment() -> None:
     use_embedded_servers()
     database = urlsplit(os.environ["DATABASE_URL"])
     os.environ["DATABASE_URL"] = database._replace(path="/bench_{service}").geturl()
-    redis_url = urlsplit(os.environ["REDIS_URL"])
-    if redis_url.scheme == "unix":
-        broker = f"{broker_url_from_redis(redis_url.geturl())}?virtual_host={BROKER_DATABASE}"
-    else:
-        broker = redis_url._replace(path=f"/{BROKER_DATABASE}").geturl()
-    os.environ["CELERY_BROKER_URL"] = broker
+    os.environ["CELERY_BROKER_URL"] = broker_url_from_redis(
+        os.environ["REDIS_URL"], database=BROKER_DATABASE
+    )
     os.environ["DJANGO_SETTINGS_MODULE"] = "services.orders.settings"
     os.environ.setdefault("DEBUG", "true")
     os.environ.setdefault("LOG_LEVEL", "WARNING")

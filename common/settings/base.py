@@ -78,12 +78,14 @@ DEFAULT_THROTTLE_RATES = "anon=600/minute,user=1200/minute,sign_in=30/minute"
 DEPENDENCY_TIMEOUT_SECONDS = 0.5
 
 
-def broker_url_from_redis(redis_url: str) -> str:
-    """Celery names a Redis unix socket `redis+socket://`, where redis-py says `unix://`."""
+def broker_url_from_redis(redis_url: str, *, database: int | None = None) -> str:
+    """Celery names a Redis unix socket `redis+socket://`, where redis-py says `unix://`;
+    `database` picks another numbered database of the same server."""
     parts = urlsplit(redis_url)
     if parts.scheme == "unix":
-        return f"redis+socket://{parts.path}"
-    return redis_url
+        chosen = "" if database is None else f"?virtual_host={database}"
+        return f"redis+socket://{parts.path}{chosen}"
+    return redis_url if database is None else parts._replace(path=f"/{database}").geturl()
 
 
 def local_development_secret(service: str) -> str:

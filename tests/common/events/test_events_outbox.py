@@ -1,9 +1,10 @@
 """Publishing writes the outbox in the caller's transaction; the relay sends committed rows."""
 
+import os
 import uuid
 
 import pytest
-from celery import current_app
+from celery import Celery, current_app
 from django.db import transaction
 
 from common.events import outbox
@@ -11,6 +12,7 @@ from common.events.models import OutboxEvent
 from common.events.outbox import CONSUME_TASK, RELAY_BATCH_SIZE, outbox_relay, publish
 from common.events.subscriptions import events_queue
 from common.events.types import InvalidEvent
+from common.settings.base import broker_url_from_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +66,7 @@ def test_data_breaking_its_schema_is_refused_before_anything_is_written():
     assert not OutboxEvent.objects.exists()
 
 
-def test_one_publish_reaches_the_queue_of_every_subscriber_before_any_of_them_ran(
+def test_one_publish_reaches_the_queue_of_every_subscriber_and_no_other(
     django_capture_on_commit_callbacks,
 ):
     order = {
@@ -78,6 +80,32 @@ def test_one_publish_reaches_the_queue_of_every_subscriber_before_any_of_them_ra
     assert [e["id"] for e in drain("catalog")] == [str(event.id)]
     assert [e["id"] for e in drain("notifications")] == [str(event.id)]
     assert drain("orders") == []
+
+
+@pytest.fixture
+def redis_broker_never_used():
+    """The current Celery app, for one test, is one whose broker is a real Redis database no
+    process has touched: no queue, exchange or binding exists there yet."""
+    previous = current_app._get_current_object()
+    app = Celery("first-start", broker=broker_url_from_redis(os.environ["REDIS_URL"], database=13))
+    app.set_current()
+    with app.connection_for_write() as connection:
+        connection.default_channel.client.flushdb()
+    yield app
+    with app.connection_for_write() as connection:
+        connection.default_channel.client.flushdb()
+    app.close()
+    previous.set_current()
+
+
+def test_on_redis_an_event_waits_for_subscribers_that_never_ran(redis_broker_never_used):
+    """kombu on Redis keeps a topic binding only once its queue is declared: the relay declares
+    every subscriber's queue itself, or this event would be dropped."""
+    event = publish("stock.reserved", reserved())
+
+    outbox_relay()
+
+    assert [envelope["id"] for envelope in drain("orders")] == [str(event.id)]
 
 
 def test_a_failed_send_leaves_the_rows_for_the_sweep_and_the_request_goes_on(

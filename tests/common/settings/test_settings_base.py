@@ -3,6 +3,7 @@
 import pytest
 
 from common.settings import ConfigurationError, service_settings
+from common.settings.base import broker_url_from_redis
 
 
 @pytest.fixture
@@ -110,3 +111,18 @@ def test_a_custom_user_model_is_set_only_when_given(environment):
     assert "AUTH_USER_MODEL" not in service_settings(service="catalog", apps=[])
     identity = service_settings(service="identity", apps=[], user_model="accounts.User")
     assert identity["AUTH_USER_MODEL"] == "accounts.User"
+
+
+@pytest.mark.parametrize(
+    ("redis_url", "database", "broker_url"),
+    [
+        ("redis://cache:6379/0", None, "redis://cache:6379/0"),
+        ("redis://cache:6379/0", 13, "redis://cache:6379/13"),
+        ("unix:///run/redis.sock", None, "redis+socket:///run/redis.sock"),
+        ("unix:///run/redis.sock", 13, "redis+socket:///run/redis.sock?virtual_host=13"),
+    ],
+)
+def test_the_broker_url_names_the_same_redis_the_way_celery_spells_it(
+    redis_url, database, broker_url
+):
+    assert broker_url_from_redis(redis_url, database=database) == broker_url
