@@ -9,6 +9,7 @@ from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.template.loader import render_to_string
 from django.utils import timezone
 from urllib3.exceptions import HTTPError
@@ -195,10 +196,12 @@ def webhook_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
             "data": {"endpoint_id": str(endpoint.id)},
         },
         max_attempts=1,
-        next_attempt_at=now,
+        # Created already claimed by this request, so the sweep leaves it alone unless we die.
+        next_attempt_at=now + timedelta(seconds=ATTEMPT_LEASE_SECONDS),
     )
-    webhook_delivery_attempt(delivery_id=delivery.id)
-    return WebhookDelivery.objects.prefetch_related("attempt_log").get(id=delivery.id)
+    delivery = delivery_attempt(delivery=delivery, attempted_at=now)
+    prefetch_related_objects([delivery], "attempt_log")
+    return delivery
 
 
 def webhook_delivery_attempt(*, delivery_id) -> WebhookDelivery | None:
@@ -213,11 +216,16 @@ def webhook_delivery_attempt(*, delivery_id) -> WebhookDelivery | None:
     if not claimed:
         return None
     delivery = WebhookDelivery.objects.select_related("endpoint").get(id=delivery_id)
+    return delivery_attempt(delivery=delivery, attempted_at=now)
+
+
+def delivery_attempt(*, delivery: WebhookDelivery, attempted_at: datetime) -> WebhookDelivery:
+    """One signed POST of a delivery the caller holds, logged and settled."""
     started = time.monotonic()
     response_status, error = delivery_post(delivery)
     return webhook_attempt_record(
         delivery=delivery,
-        attempted_at=now,
+        attempted_at=attempted_at,
         response_status=response_status,
         error=error,
         duration_ms=round((time.monotonic() - started) * 1000),
