@@ -12,6 +12,8 @@ from tests.orders.conftest import order_in
 pytestmark = pytest.mark.django_db
 
 PAYMENT_ID = "6f1b8a52-3c1e-4a55-9d61-0c2f7a9e4b10"
+# The data of payment.succeeded and payment.refunded, but for the order id.
+PAYMENT = {"payment_id": PAYMENT_ID, "amount": "20.00", "currency": "EUR"}
 
 
 def summary(order: Order) -> dict:
@@ -33,13 +35,17 @@ def summary(order: Order) -> dict:
     }
 
 
-def paid(order: Order) -> dict:
+def charge(order: Order) -> dict:
     return {
         "order_id": str(order.id),
-        "payment_id": PAYMENT_ID,
+        "customer_id": str(order.customer_id),
         "amount": "20.00",
         "currency": "EUR",
     }
+
+
+def paid(order: Order) -> dict:
+    return {"order_id": str(order.id), **PAYMENT}
 
 
 def history(order: Order) -> list[tuple[str, str, str, str]]:
@@ -54,13 +60,7 @@ def test_stock_reserved_awaits_payment_and_requests_it_once():
     order.refresh_from_db()
     assert order.status == OrderStatus.AWAITING_PAYMENT
     assert published_data("order.payment_requested") == [
-        {
-            "order_id": str(order.id),
-            "customer_id": str(order.customer_id),
-            "amount": "20.00",
-            "currency": "EUR",
-            "payment_method": "pm_card_ok",
-        }
+        {**charge(order), "payment_method": "pm_card_ok"}
     ]
     assert history(order) == [("PENDING", "AWAITING_PAYMENT", "stock reserved", "service:catalog")]
 
@@ -126,14 +126,7 @@ def test_a_late_payment_on_a_cancelled_order_is_refunded_and_the_order_stays_can
 
     order.refresh_from_db()
     assert order.status == OrderStatus.CANCELLED
-    assert published_data("order.refund_requested") == [
-        {
-            "order_id": str(order.id),
-            "customer_id": str(order.customer_id),
-            "amount": "20.00",
-            "currency": "EUR",
-        }
-    ]
+    assert published_data("order.refund_requested") == [charge(order)]
     assert published("order.confirmed") == []
 
 
@@ -159,28 +152,12 @@ def test_stock_reserved_after_the_cancel_asks_catalog_again_to_release_it():
             "stock.rejected",
             {"reason": "out_of_stock", "product_ids": []},
         ),
-        (
-            OrderStatus.PENDING,
-            "payment.succeeded",
-            {"payment_id": PAYMENT_ID, "amount": "20.00", "currency": "EUR"},
-        ),
-        (
-            OrderStatus.CONFIRMED,
-            "payment.succeeded",
-            {"payment_id": PAYMENT_ID, "amount": "20.00", "currency": "EUR"},
-        ),
+        (OrderStatus.PENDING, "payment.succeeded", PAYMENT),
+        (OrderStatus.CONFIRMED, "payment.succeeded", PAYMENT),
         (OrderStatus.CONFIRMED, "payment.failed", {"payment_id": PAYMENT_ID, "reason": "declined"}),
         (OrderStatus.CANCELLED, "payment.failed", {"payment_id": PAYMENT_ID, "reason": "declined"}),
-        (
-            OrderStatus.CONFIRMED,
-            "payment.refunded",
-            {"payment_id": PAYMENT_ID, "amount": "20.00", "currency": "EUR"},
-        ),
-        (
-            OrderStatus.REFUNDED,
-            "payment.refunded",
-            {"payment_id": PAYMENT_ID, "amount": "20.00", "currency": "EUR"},
-        ),
+        (OrderStatus.CONFIRMED, "payment.refunded", PAYMENT),
+        (OrderStatus.REFUNDED, "payment.refunded", PAYMENT),
     ],
 )
 def test_an_event_that_does_not_fit_the_current_status_changes_nothing(status, event_type, data):
