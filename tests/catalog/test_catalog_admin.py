@@ -8,30 +8,12 @@ from django.contrib.auth import get_user_model
 from apps.catalog.models import ProductImport, ProductImportError
 from apps.inventory.models import Reservation, StockAdjustment
 from apps.inventory.services import stock_reserve
-from common.auth.operators import SESSION_SCOPES_KEY
 from tests.catalog.conftest import stock_of
 
 pytestmark = pytest.mark.django_db
 
 SUPPORT = ["catalog.product.read", "catalog.stock.read"]
 MANAGER = [*SUPPORT, "catalog.product.write", "catalog.stock.write", "catalog.import.run"]
-
-
-@pytest.fixture
-def operator(client):
-    """`operator(scopes)` signs a client in as identity would have, holding those scopes."""
-
-    def sign_in(scopes: list[str]):
-        user = get_user_model().objects.create(
-            username=str(uuid.uuid4()), email="operator@mercato.test", is_staff=True
-        )
-        client.force_login(user)
-        session = client.session
-        session[SESSION_SCOPES_KEY] = scopes
-        session.save()
-        return client
-
-    return sign_in
 
 
 @pytest.fixture
@@ -50,14 +32,14 @@ def held_tea(stocked):
         "catalog/productimport",
     ],
 )
-def test_support_sees_stock_reservations_adjustments_and_imports(operator, held_tea, page):
-    client = operator(SUPPORT)
+def test_support_sees_stock_reservations_adjustments_and_imports(operator_client, held_tea, page):
+    client = operator_client(*SUPPORT)
 
     assert client.get(f"/catalog/admin/{page}/").status_code == 200
 
 
-def test_nobody_changes_a_reservation_or_an_import_by_hand(operator, held_tea):
-    client = operator(MANAGER)
+def test_nobody_changes_a_reservation_or_an_import_by_hand(operator_client, held_tea):
+    client = operator_client(*MANAGER)
     reservation = Reservation.objects.get()
     job = ProductImport.objects.create(source="sku\n", total_rows=1, requested_by="tests")
     ProductImportError.objects.create(product_import=job, row=2, field="price", message="Bad.")
@@ -71,8 +53,8 @@ def test_nobody_changes_a_reservation_or_an_import_by_hand(operator, held_tea):
     assert b"Bad." in import_page.content
 
 
-def test_support_reads_stock_but_cannot_save_it(operator, held_tea):
-    client = operator(SUPPORT)
+def test_support_reads_stock_but_cannot_save_it(operator_client, held_tea):
+    client = operator_client(*SUPPORT)
 
     page = client.get(f"/catalog/admin/inventory/stock/{held_tea.id}/change/")
 
@@ -80,8 +62,11 @@ def test_support_reads_stock_but_cannot_save_it(operator, held_tea):
     assert b'name="_save"' not in page.content
 
 
-def test_a_manager_saving_stock_records_an_adjustment_and_keeps_reservations(operator, held_tea):
-    client = operator(MANAGER)
+def test_a_manager_saving_stock_records_an_adjustment_and_keeps_reservations(
+    operator_client, held_tea
+):
+    client = operator_client(*MANAGER)
+    get_user_model().objects.update(email="operator@mercato.test")
     url = f"/catalog/admin/inventory/stock/{held_tea.id}/change/"
 
     saved = client.post(url, {"on_hand": 12})
