@@ -34,12 +34,16 @@ def unauthorized(message: str, code: str) -> ApplicationError:
 
 def token_pair_for(user: User) -> dict[str, str]:
     """A refresh token and its access token, carrying the user's roles and scopes as of now."""
-    roles = list(user.roles.all())
-    refresh = RefreshToken.for_user(user)
+    refresh = with_roles(RefreshToken.for_user(user), roles=list(user.roles.all()))
     refresh["email"] = user.email
-    refresh["roles"] = sorted(role.name for role in roles)
-    refresh["scope"] = " ".join(sorted(scopes_of(roles)))
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
+
+
+def with_roles(token, *, roles: list[Role]):
+    """`token` carrying the roles' names and the union of their permissions as its scope."""
+    token["roles"] = sorted(role.name for role in roles)
+    token["scope"] = " ".join(sorted(scopes_of(roles)))
+    return token
 
 
 def token_pair_obtain(*, request: HttpRequest, email: str, password: str) -> dict[str, str]:
@@ -77,11 +81,8 @@ def service_token_obtain(*, client_id: str, client_secret: str) -> dict[str, str
     account = ServiceAccount.objects.filter(name=client_id, is_active=True).first()
     if account is None or not account.check_secret(client_secret):
         raise unauthorized(INVALID_CLIENT, "invalid_client")
-    roles = list(account.roles.all())
-    access = AccessToken()
+    access = with_roles(AccessToken(), roles=list(account.roles.all()))
     access["sub"] = f"{SERVICE_SUBJECT_PREFIX}{account.name}"
-    access["roles"] = sorted(role.name for role in roles)
-    access["scope"] = " ".join(sorted(scopes_of(roles)))
     return {"access": str(access)}
 
 
@@ -143,7 +144,6 @@ def user_password_change(*, user: User, current_password: str, new_password: str
     user.save(update_fields=["password"])
 
 
-@transaction.atomic
 @transaction.atomic
 def user_ensure(*, email: str, password: str, full_name: str = "", roles: list[str] = ()) -> User:
     """The user with `email`, created with these fields if missing; roles are added, never taken."""
