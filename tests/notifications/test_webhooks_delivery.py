@@ -255,20 +255,29 @@ def test_ping_reports_a_failing_endpoint_without_retrying(
 
 
 def test_the_delivery_log_lists_deliveries_with_their_attempts(
-    api_client, as_customer, endpoint, customer_id, settings, django_capture_on_commit_callbacks
+    api_client,
+    as_customer,
+    endpoint,
+    webhook_receiver,
+    customer_id,
+    settings,
+    django_capture_on_commit_callbacks,
 ):
     settings.WEBHOOK_RETRY_BACKOFF_SECONDS = 0
     settings.WEBHOOK_MAX_ATTEMPTS = 2
-    deliver_order_event("order.created", customer_id, django_capture_on_commit_callbacks)
+    envelope = deliver_order_event("order.created", customer_id, django_capture_on_commit_callbacks)
 
     response = api_client.get(
         f"/notifications/api/v1/webhooks/{endpoint.id}/deliveries/", **as_customer
     )
 
     (delivery,) = response.json()["results"]
+    (request,) = webhook_receiver.received
     assert response.status_code == 200
     assert (delivery["event_type"], delivery["status"]) == ("order.created", "succeeded")
-    assert json.loads(json.dumps(delivery["payload"]))["type"] == "order.created"
+    assert delivery["id"] == request.headers["webhook-id"]
+    assert delivery["payload"] == json.loads(request.body)
+    assert delivery["payload"]["data"] == envelope["data"]
     assert [a["response_status"] for a in delivery["attempt_log"]] == [204]
 
 
