@@ -21,6 +21,16 @@ def closed_port() -> int:
         return probe.getsockname()[1]
 
 
+def order_of(*lines: tuple[uuid.UUID, int]) -> dict:
+    """A placement body with one line per `(product_id, quantity)`, paid by a card that works."""
+    return {
+        "lines": [
+            {"product_id": str(product_id), "quantity": quantity} for product_id, quantity in lines
+        ],
+        "payment_method": "pm_card_ok",
+    }
+
+
 @pytest.fixture
 def place(api_client, customer):
     def post(body: dict, *, key: str | None = None, headers: dict | None = None):
@@ -44,15 +54,7 @@ def test_an_order_is_placed_at_catalog_prices_frozen_on_its_lines(
     place, customer, catalog_stub, two_products
 ):
     tea, cup = two_products
-    response = place(
-        {
-            "lines": [
-                {"product_id": str(tea), "quantity": 3},
-                {"product_id": str(cup), "quantity": 1},
-            ],
-            "payment_method": "pm_card_ok",
-        }
-    )
+    response = place(order_of((tea, 3), (cup, 1)))
     catalog_stub.products[str(tea)]["price"] = "99.00"
 
     body = response.json()
@@ -79,15 +81,7 @@ def test_an_order_is_placed_at_catalog_prices_frozen_on_its_lines(
 def test_placing_publishes_order_created_with_the_lines(place, customer, two_products):
     tea, cup = two_products
 
-    response = place(
-        {
-            "lines": [
-                {"product_id": str(tea), "quantity": 3},
-                {"product_id": str(cup), "quantity": 1},
-            ],
-            "payment_method": "pm_card_ok",
-        }
-    )
+    response = place(order_of((tea, 3), (cup, 1)))
 
     assert published_data("order.created") == [
         {
@@ -104,15 +98,7 @@ def test_placing_publishes_order_created_with_the_lines(place, customer, two_pro
 def test_catalog_is_asked_once_with_the_service_token(place, catalog_stub, two_products):
     tea, cup = two_products
 
-    place(
-        {
-            "lines": [
-                {"product_id": str(tea), "quantity": 1},
-                {"product_id": str(cup), "quantity": 1},
-            ],
-            "payment_method": "pm_card_ok",
-        }
-    )
+    place(order_of((tea, 1), (cup, 1)))
 
     (asked,) = catalog_stub.price_requests()
     assert asked["headers"]["Authorization"] == f"Bearer {service_token()}"
@@ -162,16 +148,7 @@ def test_unknown_and_inactive_products_are_a_400_naming_them(place, catalog_stub
     retired, unknown = uuid.uuid4(), uuid.uuid4()
     catalog_stub.add(retired, is_active=False)
 
-    response = place(
-        {
-            "lines": [
-                {"product_id": str(tea), "quantity": 1},
-                {"product_id": str(retired), "quantity": 1},
-                {"product_id": str(unknown), "quantity": 1},
-            ],
-            "payment_method": "pm_card_ok",
-        }
-    )
+    response = place(order_of((tea, 1), (retired, 1), (unknown, 1)))
 
     (message,) = response.json()["errors"]["lines"]
     assert response.status_code == 400
@@ -188,15 +165,7 @@ def test_products_in_two_currencies_are_a_400(place, catalog_stub, two_products)
     dollar_item = uuid.uuid4()
     catalog_stub.add(dollar_item, currency="USD")
 
-    response = place(
-        {
-            "lines": [
-                {"product_id": str(tea), "quantity": 1},
-                {"product_id": str(dollar_item), "quantity": 1},
-            ],
-            "payment_method": "pm_card_ok",
-        }
-    )
+    response = place(order_of((tea, 1), (dollar_item, 1)))
 
     assert response.status_code == 400
     assert response.json()["type"] == "urn:mercato:problem:mixed_currencies"
@@ -224,7 +193,7 @@ def test_a_missing_or_malformed_idempotency_key_is_a_400_naming_the_header(
 
     response = api_client.post(
         ORDERS_URL,
-        {"lines": [{"product_id": str(tea), "quantity": 1}], "payment_method": "pm_card_ok"},
+        order_of((tea, 1)),
         format="json",
         **customer.headers,
         **headers,
@@ -239,9 +208,7 @@ def test_catalog_down_is_a_503_that_stores_nothing(place, catalog_stub, settings
     tea, _ = two_products
     catalog_stub.failures = [503, 503]
 
-    response = place(
-        {"lines": [{"product_id": str(tea), "quantity": 1}], "payment_method": "pm_card_ok"}
-    )
+    response = place(order_of((tea, 1)))
 
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
@@ -257,7 +224,7 @@ def test_an_unreachable_catalog_opens_the_breaker_and_then_fails_fast(
     tea, _ = two_products
     service_token()  # fetched from the stand-in while it still answers
     settings.CATALOG_URL = f"http://127.0.0.1:{closed_port()}"
-    body = {"lines": [{"product_id": str(tea), "quantity": 1}], "payment_method": "pm_card_ok"}
+    body = order_of((tea, 1))
 
     statuses = [place(body).status_code for _ in range(catalog.breaker.fail_max)]
     settings.CATALOG_URL = catalog_stub.url
