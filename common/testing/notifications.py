@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import factory
 from django.utils import timezone
 
-from apps.notifications.models import Recipient, WebhookEndpoint
+from apps.notifications.models import WEBHOOK_EVENT_TYPES, Recipient, WebhookEndpoint
 from apps.notifications.signing import webhook_secret_generate
 
 
@@ -29,9 +29,7 @@ class WebhookEndpointFactory(factory.django.DjangoModelFactory):
 
     owner_id = factory.LazyFunction(lambda: str(uuid.uuid4()))
     url = "https://hooks.example.com/mercato"
-    event_types = factory.LazyFunction(
-        lambda: ["order.created", "order.confirmed", "order.cancelled", "order.refunded"]
-    )
+    event_types = factory.LazyFunction(lambda: list(WEBHOOK_EVENT_TYPES))
     secret = factory.LazyFunction(webhook_secret_generate)
 
 
