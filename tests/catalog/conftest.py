@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from apps.inventory.models import Stock
-from common.testing.factories import ProductFactory
+from common.testing.factories import CategoryFactory, ProductFactory
 
 
 @pytest.fixture
@@ -18,6 +18,11 @@ def stocked():
         return product
 
     return make
+
+
+@pytest.fixture
+def coffee():
+    return CategoryFactory(slug="coffee", name="Coffee")
 
 
 def stock_of(product) -> tuple[int, int]:

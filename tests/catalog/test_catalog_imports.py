@@ -11,17 +11,12 @@ from apps.catalog import services
 from apps.catalog.models import Product, ProductImport
 from apps.inventory.models import Stock, StockAdjustment
 from apps.inventory.services import stock_reserve
-from common.testing.factories import CategoryFactory, ProductFactory
+from common.testing.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
 IMPORTS_URL = "/catalog/api/v1/imports/"
 HEADER = "sku,name,slug,price,currency,category,description,is_active,stock"
-
-
-@pytest.fixture
-def coffee():
-    return CategoryFactory(slug="coffee", name="Coffee")
 
 
 @pytest.fixture

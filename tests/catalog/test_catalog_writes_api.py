@@ -6,28 +6,12 @@ import pytest
 
 from apps.catalog.models import Category, Product
 from apps.inventory.models import Stock
-from common.testing.factories import CategoryFactory, ProductFactory
+from common.testing.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
 PRODUCTS_URL = "/catalog/api/v1/products/"
 CATEGORIES_URL = "/catalog/api/v1/categories/"
-WRITE = "catalog.product.write"
-
-
-@pytest.fixture
-def manager(token_minter) -> dict[str, str]:
-    return token_minter.authorization(roles=["catalog_manager"], scopes=[WRITE])
-
-
-@pytest.fixture
-def customer(token_minter) -> dict[str, str]:
-    return token_minter.authorization(roles=["customer"], scopes=["orders.order.create"])
-
-
-@pytest.fixture
-def coffee():
-    return CategoryFactory(slug="coffee", name="Coffee")
 
 
 def new_product(**overrides) -> dict:
