@@ -131,7 +131,9 @@ def email_url(name: str, *, default: str | None = None) -> dict:
     if parts.scheme in SMTP_SCHEMES and not parts.hostname:
         raise ConfigurationError(f"{name} must name the SMTP host, got {without_password(parts)!r}")
     if parts.scheme == "filemail" and (parts.netloc or not parts.path.startswith("/")):
-        raise ConfigurationError(f"{name} must name an absolute directory, got {value!r}")
+        raise ConfigurationError(
+            f"{name} must name an absolute directory, got {without_password(parts)!r}"
+        )
     config = environ.Env.email_url_config(value)
     # django-environ drops the leading slash of the path, which makes it relative.
     config["EMAIL_FILE_PATH"] = parts.path if parts.scheme == "filemail" else None

@@ -68,13 +68,22 @@ def test_a_malformed_email_url_names_the_variable(monkeypatch, url, message):
         email_url("EMAIL_URL")
 
 
-def test_a_password_in_a_refused_email_url_is_masked(monkeypatch):
-    monkeypatch.setenv("EMAIL_URL", "imap://mailer:hunter2@mail.example.com")
+@pytest.mark.parametrize(
+    "url",
+    [
+        "imap://mailer:hunter2@mail.example.com",
+        "smtp://mailer:hunter2@",
+        "filemail://mailer:hunter2@mail.example.com/var/mail",
+    ],
+)
+def test_a_password_in_a_refused_email_url_is_masked(monkeypatch, url):
+    monkeypatch.setenv("EMAIL_URL", url)
 
     with pytest.raises(ConfigurationError) as refused:
         email_url("EMAIL_URL")
 
     assert "hunter2" not in str(refused.value)
+    assert "EMAIL_URL" in str(refused.value)
 
 
 def test_without_debug_email_url_is_required(monkeypatch):
