@@ -15,9 +15,7 @@ class BearerTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != SCHEME:
             return None
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed(
-                "The Authorization header must be Bearer <token>."
-            )
+            raise exceptions.AuthenticationFailed(MALFORMED_HEADER)
         try:
             return verify_access_token(parts[1].decode("latin-1")), None
         except InvalidToken as error:

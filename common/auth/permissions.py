@@ -43,9 +43,12 @@ class ScopePermission(BasePermission):
 def owned_or_any(
     queryset: QuerySet, *, viewer: TokenUser, any_scope: str, owner_field: str = "customer_id"
 ) -> QuerySet:
-    """The rows `viewer` may see: all of them with `any_scope`, otherwise only their own."""
+    """The rows `viewer` may see: all of them with `any_scope`, otherwise only their own (none
+    for a service token, whose subject owns nothing)."""
     if viewer.has_scope(any_scope):
         return queryset
+    if viewer.is_service:
+        return queryset.none()
     return queryset.filter(**{owner_field: viewer.id})
 
 

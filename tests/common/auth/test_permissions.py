@@ -100,3 +100,21 @@ def test_another_customers_row_is_a_404_but_any_scope_sees_it():
         )
         == theirs
     )
+
+
+@pytest.mark.django_db
+def test_a_service_token_owns_no_rows_unless_it_holds_the_any_scope():
+    # Its subject is no customer id (filtering a UUID owner field by it would be an error).
+    Group.objects.create(name="service:orders")
+    rows = Group.objects.all()
+
+    def seen(*scopes: str) -> list[Group]:
+        service = TokenUser(
+            id="service:orders", email="", roles=frozenset(), scopes=frozenset(scopes)
+        )
+        return list(
+            owned_or_any(rows, viewer=service, any_scope="x.y.read_any", owner_field="name")
+        )
+
+    assert seen() == []
+    assert seen("x.y.read_any") == list(rows)
