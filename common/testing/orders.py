@@ -1,6 +1,7 @@
 """A stand-in for catalog (and identity's service-token endpoint) on a real local HTTP port."""
 
 import json
+import socket
 import threading
 import time
 from dataclasses import dataclass, field
@@ -55,6 +56,13 @@ class CatalogStub:
             ids = parse_qs(parts.query).get("ids", [""])[0].split(",")
             return 200, {"results": [self.products[i] for i in ids if i in self.products]}
         return 404, {"detail": "not found"}
+
+
+def closed_port() -> int:
+    """A port nothing listens on: connections to it are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 class QuietServer(ThreadingHTTPServer):

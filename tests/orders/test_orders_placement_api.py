@@ -1,6 +1,5 @@
 """Placing an order: catalog's prices frozen on the lines, order.created, and every refusal."""
 
-import socket
 import uuid
 
 import pytest
@@ -9,16 +8,10 @@ from apps.orders.models import IdempotencyKey, Order
 from common.clients.catalog import catalog
 from common.clients.identity import service_token
 from common.testing.events import published, published_data
+from common.testing.orders import closed_port
 from tests.orders.conftest import ORDERS_URL
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_port() -> int:
-    """A port nothing listens on: connections to it are refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def order_of(*lines: tuple[uuid.UUID, int]) -> dict:

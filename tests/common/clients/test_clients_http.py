@@ -1,20 +1,12 @@
 """The service client: retries that stay bounded, one exception for no answer, and a breaker."""
 
-import socket
-
 import pytest
 
 from common.clients.catalog import PRICES_PATH
 from common.clients.http import ServiceClient, ServiceUnavailable
+from common.testing.orders import closed_port
 
 TIMEOUT = (0.5, 1.0)
-
-
-def closed_port() -> int:
-    """A port nothing listens on: connections to it are refused at once."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
