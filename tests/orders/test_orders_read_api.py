@@ -128,10 +128,12 @@ def test_support_reads_any_order(api_client, caller):
 
 
 def test_a_service_token_without_read_any_sees_no_order(api_client, token_minter):
-    order_in()
+    order = order_in()
     headers = token_minter.authorization(subject="service:payments", scopes=["orders.order.read"])
 
     listed = api_client.get(ORDERS_URL, **headers)
+    detail = api_client.get(detail_url(order.id), **headers)
 
     assert listed.status_code == 200
     assert listed.json()["count"] == 0
+    assert detail.status_code == 404
