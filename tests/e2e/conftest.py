@@ -22,12 +22,11 @@ import requests
 
 from services import SERVICES
 from tests.e2e.listeners import BrokerSwitch, MailCatcher, WebhookReceiver
+from tests.e2e.shop import Shop
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_PORT = 18000
 START_TIMEOUT_SECONDS = 180
-# load_demo_data's password; the suite runs under catalog's settings, so it cannot import it.
-DEMO_PASSWORD = "mercato-demo"
 BROKER = os.environ.get("E2E_BROKER", "redis")
 RABBITMQ = ("127.0.0.1", 5672)
 # Short enough that retries, dead letters and the outbox sweep happen within a test's patience.
@@ -234,3 +233,8 @@ def twice_platform(tmp_path_factory, mail) -> Platform:
 def http() -> requests.Session:
     with requests.Session() as session:
         yield session
+
+
+@pytest.fixture
+def shop(platform, http) -> Shop:
+    return Shop(platform, http)

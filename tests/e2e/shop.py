@@ -3,11 +3,15 @@
 import time
 import uuid
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import requests
 
-from tests.e2e.conftest import DEMO_PASSWORD, Platform
+if TYPE_CHECKING:
+    from tests.e2e.conftest import Platform
 
+# load_demo_data's password; the suite runs under catalog's settings, so it cannot import it.
+DEMO_PASSWORD = "mercato-demo"
 TERMINAL = {"CONFIRMED", "CANCELLED", "REFUNDED"}
 DEMO_CATEGORY = "coffee"
 
@@ -25,7 +29,7 @@ def eventually(check: Callable, *, timeout: float, every: float = 0.2, what: str
 
 
 class Shop:
-    def __init__(self, platform: Platform, http: requests.Session) -> None:
+    def __init__(self, platform: "Platform", http: requests.Session) -> None:
         self.platform = platform
         self.http = http
 
@@ -41,12 +45,15 @@ class Shop:
             **options,
         )
 
-    def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> str:
+    def token_pair(self, email: str, password: str = DEMO_PASSWORD) -> dict[str, str]:
         response = self.call(
             "POST", "identity", "auth/token/", json={"email": email, "password": password}
         )
         assert response.status_code == 200, response.text
-        return response.json()["access"]
+        return response.json()
+
+    def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> str:
+        return self.token_pair(email, password)["access"]
 
     def new_customer(self) -> dict:
         """Registers a new person and signs them in: {id, email, token}."""
@@ -131,25 +138,32 @@ class Shop:
         return response.json()
 
 
+def admin_login(
+    http: requests.Session, platform: "Platform", service: str, email: str, password: str
+) -> requests.Response:
+    """Posts `service`'s admin login form as a browser would; returns the answer."""
+    login = platform.url(service, f"/{service}/admin/login/")
+    http.get(login, timeout=10)
+    return http.post(
+        login,
+        data={
+            "username": email,
+            "password": password,
+            "csrfmiddlewaretoken": http.cookies[f"{service}_csrftoken"],
+            "next": f"/{service}/admin/",
+        },
+        headers={"Referer": login},
+        timeout=10,
+    )
+
+
 class AdminSession:
     """A person signed in to one service's Django admin through its login form."""
 
-    def __init__(self, platform: Platform, service: str, email: str) -> None:
+    def __init__(self, platform: "Platform", service: str, email: str) -> None:
         self.platform, self.service = platform, service
         self.http = requests.Session()
-        login = self.url("login/")
-        self.http.get(login, timeout=10)
-        signed_in = self.http.post(
-            login,
-            data={
-                "username": email,
-                "password": DEMO_PASSWORD,
-                "csrfmiddlewaretoken": self.csrf_token(),
-                "next": f"/{service}/admin/",
-            },
-            headers={"Referer": login},
-            timeout=10,
-        )
+        signed_in = admin_login(self.http, platform, service, email, DEMO_PASSWORD)
         assert signed_in.url.endswith(f"/{service}/admin/"), signed_in.text[-500:]
 
     def url(self, path: str) -> str:

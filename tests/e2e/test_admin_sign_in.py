@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.shop import DEMO_PASSWORD
 
 pytestmark = pytest.mark.e2e
 

@@ -6,15 +6,10 @@ import uuid
 import pytest
 from standardwebhooks.webhooks import Webhook
 
-from tests.e2e.shop import Shop, eventually
+from tests.e2e.shop import eventually
 
 pytestmark = pytest.mark.e2e
 CONFIRMED_WITHIN_SECONDS = 10
-
-
-@pytest.fixture
-def shop(platform, http) -> Shop:
-    return Shop(platform, http)
 
 
 def verified_payload(delivery: dict, secret: str) -> dict:

@@ -13,7 +13,7 @@ from common.clients.identity import ServiceTokenCache
 from common.testing.forgery import forged_tokens
 from common.testing.tokens import TokenMinter
 from services import SERVICE_NAMES
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.shop import admin_login
 
 pytestmark = pytest.mark.e2e
 
@@ -26,16 +26,6 @@ READ_SIGNING_KEY = (
     "print(kid); "
     "print(key.private_bytes(s.Encoding.PEM, s.PrivateFormat.PKCS8, s.NoEncryption()).decode())"
 )
-
-
-def sign_in(http, platform, email: str) -> dict[str, str]:
-    response = http.post(
-        platform.url("identity", "/identity/api/v1/auth/token/"),
-        json={"email": email, "password": DEMO_PASSWORD},
-        timeout=10,
-    )
-    assert response.status_code == 200, response.text
-    return response.json()
 
 
 def kid_of(token: str) -> str:
@@ -60,19 +50,19 @@ def identity_signer(platform) -> TokenMinter:
     return TokenMinter(private_key=private_key, kid=kid.strip())
 
 
-def test_a_customer_token_names_a_key_the_jwks_publishes(platform, http):
-    tokens = sign_in(http, platform, "customer@mercato.local")
+def test_a_customer_token_names_a_key_the_jwks_publishes(platform, http, shop):
+    tokens = shop.token_pair("customer@mercato.local")
 
     jwks = http.get(platform.url("identity", "/identity/.well-known/jwks.json"), timeout=5).json()
     assert kid_of(tokens["access"]) in {key["kid"] for key in jwks["keys"]}
 
 
-def test_creating_a_product_is_401_then_403_then_201(platform, http):
+def test_creating_a_product_is_401_then_403_then_201(platform, http, shop):
     url = platform.url("catalog", "/catalog/api/v1/products/")
     sku = f"E2E-{uuid.uuid4().hex[:8]}"  # the suite's databases outlive a run
     product = {"sku": sku, "name": f"Blend {sku}", "price": "9.90", "category": "coffee"}
-    customer = sign_in(http, platform, "customer@mercato.local")["access"]
-    manager = sign_in(http, platform, "manager@mercato.local")["access"]
+    customer = shop.sign_in("customer@mercato.local")
+    manager = shop.sign_in("manager@mercato.local")
 
     anonymous = http.post(url, json=product, timeout=10)
     as_customer = http.post(url, json=product, headers={"Authorization": f"Bearer {customer}"})
@@ -100,15 +90,15 @@ def test_every_service_refuses_every_forgery(platform, http, identity_signer, se
     assert whoami(http, platform, service, identity_signer.token()).status_code == 200
 
 
-def test_tokens_from_before_and_after_a_rotation_work_everywhere(platform, http):
-    before = after = sign_in(http, platform, "customer@mercato.local")["access"]
+def test_tokens_from_before_and_after_a_rotation_work_everywhere(platform, http, shop):
+    before = after = shop.sign_in("customer@mercato.local")
 
     platform.manage("identity", "rotate_signing_key")
     deadline = time.monotonic() + KEY_LEAD_DEADLINE_SECONDS
     while kid_of(after) == kid_of(before):
         assert time.monotonic() < deadline, "identity never started signing with the new key"
         time.sleep(0.5)
-        after = sign_in(http, platform, "customer@mercato.local")["access"]
+        after = shop.sign_in("customer@mercato.local")
 
     # The new key was published ahead of signing, so no service refuses its first token.
     for service in SERVICE_NAMES:
@@ -116,10 +106,10 @@ def test_tokens_from_before_and_after_a_rotation_work_everywhere(platform, http)
         assert whoami(http, platform, service, after).status_code == 200
 
 
-def test_a_refresh_token_works_once_and_not_after_revoke(platform, http):
+def test_a_refresh_token_works_once_and_not_after_revoke(platform, http, shop):
     refresh_url = platform.url("identity", "/identity/api/v1/auth/token/refresh/")
     revoke_url = platform.url("identity", "/identity/api/v1/auth/token/revoke/")
-    first = sign_in(http, platform, "customer@mercato.local")["refresh"]
+    first = shop.token_pair("customer@mercato.local")["refresh"]
 
     rotated = http.post(refresh_url, json={"refresh": first}, timeout=10)
     reused = http.post(refresh_url, json={"refresh": first}, timeout=10)
@@ -148,18 +138,6 @@ def test_a_service_token_is_fetched_once_and_reused_until_near_expiry(platform):
     assert jwt.decode(first, options={"verify_signature": False})["sub"] == "service:orders"
 
 
-def admin_sign_in(http, platform, service: str, email: str, password: str) -> str:
-    """Posts the admin login form as a browser would; returns the page it answers with."""
-    login_url = platform.url(service, f"/{service}/admin/login/")
-    http.get(login_url, timeout=10)
-    form = {
-        "username": email,
-        "password": password,
-        "csrfmiddlewaretoken": http.cookies[f"{service}_csrftoken"],
-    }
-    return http.post(login_url, data=form, headers={"Referer": login_url}, timeout=10).text
-
-
 def test_ten_wrong_passwords_in_a_services_admin_lock_the_account_everywhere(platform, http):
     email = f"locked-{uuid.uuid4().hex[:8]}@mercato.test"
     password = "a-long-passphrase-7"
@@ -171,8 +149,8 @@ def test_ten_wrong_passwords_in_a_services_admin_lock_the_account_everywhere(pla
     assert registered.status_code == 201
 
     for attempt in range(10):
-        admin_sign_in(http, platform, "catalog", email, f"wrong-{attempt}")
-    catalog_page = admin_sign_in(http, platform, "catalog", email, password)
+        admin_login(http, platform, "catalog", email, f"wrong-{attempt}")
+    catalog_page = admin_login(http, platform, "catalog", email, password).text
     token = http.post(
         platform.url("identity", "/identity/api/v1/auth/token/"),
         json={"email": email, "password": password},

@@ -16,11 +16,6 @@ RUSH_ORDERS, RUSH_STOCK = 50, 10
 DEAD_LETTERS = "events/deadletter/"
 
 
-@pytest.fixture
-def shop(platform, http) -> Shop:
-    return Shop(platform, http)
-
-
 class StockWatch:
     """Reads a product's stock over and over while a test runs, keeping every reading."""
 
