@@ -278,6 +278,7 @@ def orders_expire_unpaid(*, now: datetime | None = None, batch_size: int = 100) 
         with transaction.atomic():
             batch = list(
                 Order.objects.select_for_update(skip_locked=True)
+                .prefetch_related("lines")
                 .filter(status__in=UNPAID_STATUSES, created_at__lt=deadline)
                 .order_by("created_at")[:batch_size]
             )
