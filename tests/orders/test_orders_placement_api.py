@@ -197,7 +197,7 @@ def test_a_missing_or_malformed_idempotency_key_is_a_400_naming_the_header(
     assert Order.objects.count() == 0
 
 
-def test_catalog_down_is_a_503_that_stores_nothing(place, catalog_stub, settings, two_products):
+def test_catalog_down_is_a_503_that_stores_nothing(place, catalog_stub, two_products):
     tea, _ = two_products
     catalog_stub.failures = [503, 503]
 
