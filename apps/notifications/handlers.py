@@ -22,38 +22,20 @@ def recipient_update(event: Event) -> None:
     )
 
 
-@handler("order.confirmed")
-def order_confirmed_email(event: Event) -> None:
-    services.order_notify(event=event, kind=NotificationKind.ORDER_CONFIRMED)
+ORDER_EMAILS = {
+    "order.confirmed": NotificationKind.ORDER_CONFIRMED,
+    "order.cancelled": NotificationKind.ORDER_CANCELLED,
+    "order.refunded": NotificationKind.ORDER_REFUNDED,
+}
 
 
-@handler("order.cancelled")
-def order_cancelled_email(event: Event) -> None:
-    services.order_notify(event=event, kind=NotificationKind.ORDER_CANCELLED)
+@handler(*ORDER_EMAILS)
+def order_email(event: Event) -> None:
+    services.order_notify(event=event, kind=ORDER_EMAILS[event.type])
 
 
-@handler("order.refunded")
-def order_refunded_email(event: Event) -> None:
-    services.order_notify(event=event, kind=NotificationKind.ORDER_REFUNDED)
-
-
-# Webhooks get their own handlers (and inbox rows), so an e-mail waiting for its recipient
+# Webhooks get their own handler (and inbox rows), so an e-mail waiting for its recipient
 # does not hold back the customer's webhooks.
-@handler("order.created")
-def order_created_webhooks(event: Event) -> None:
-    webhook_deliveries_dispatch(services.webhook_deliveries_create(event=event))
-
-
-@handler("order.confirmed")
-def order_confirmed_webhooks(event: Event) -> None:
-    webhook_deliveries_dispatch(services.webhook_deliveries_create(event=event))
-
-
-@handler("order.cancelled")
-def order_cancelled_webhooks(event: Event) -> None:
-    webhook_deliveries_dispatch(services.webhook_deliveries_create(event=event))
-
-
-@handler("order.refunded")
-def order_refunded_webhooks(event: Event) -> None:
+@handler("order.created", "order.confirmed", "order.cancelled", "order.refunded")
+def order_webhooks(event: Event) -> None:
     webhook_deliveries_dispatch(services.webhook_deliveries_create(event=event))

@@ -17,7 +17,8 @@ class EventsConfig(AppConfig):
         autodiscover_modules("handlers")
         # A handler for a type the subscription table does not bind would never be called.
         subscribed = SUBSCRIPTIONS[settings.SERVICE_NAME]
-        if unbound := sorted(t for t, _ in HANDLERS.values() if t not in subscribed):
+        handled = {event_type for types, _ in HANDLERS.values() for event_type in types}
+        if unbound := sorted(handled - set(subscribed)):
             raise ImproperlyConfigured(
                 f"{settings.SERVICE_NAME} handles {', '.join(unbound)} but "
                 "common/events/subscriptions.py does not subscribe it"

@@ -26,23 +26,26 @@ INVALID_EVENT = "invalid_event"
 REPLAY_FAILED = "The handler failed again; the dead letter keeps the new error."
 
 Handler = Callable[[Event], None]
-HANDLERS: dict[str, tuple[str, Handler]] = {}
+# handler name -> (the event types it handles, the function)
+HANDLERS: dict[str, tuple[frozenset[str], Handler]] = {}
 
 logger = structlog.get_logger(__name__)
 
 
-def handler(event_type: str) -> Callable[[Handler], Handler]:
-    """Registers the decorated function for `event_type` in the service whose app defines it."""
+def handler(*event_types: str) -> Callable[[Handler], Handler]:
+    """Registers the decorated function for `event_types` in the service whose app defines it;
+    its name keys the inbox (event ids are unique across types)."""
 
     def register(function: Handler) -> Handler:
-        HANDLERS[f"{function.__module__}.{function.__qualname__}"] = (event_type, function)
+        name = f"{function.__module__}.{function.__qualname__}"
+        HANDLERS[name] = (frozenset(event_types), function)
         return function
 
     return register
 
 
 def handlers_for(event_type: str) -> list[str]:
-    return [name for name, (handled_type, _) in HANDLERS.items() if handled_type == event_type]
+    return [name for name, (handled_types, _) in HANDLERS.items() if event_type in handled_types]
 
 
 def event_consume(*, envelope: dict) -> None:

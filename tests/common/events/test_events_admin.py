@@ -22,7 +22,9 @@ def dead_letter(monkeypatch, settings) -> DeadLetter:
         if fault["on"]:
             raise RuntimeError("fault")
 
-    monkeypatch.setattr(inbox, "HANDLERS", {HANDLER: ("stock.reserved", flaky_handler)})
+    monkeypatch.setattr(
+        inbox, "HANDLERS", {HANDLER: (frozenset({"stock.reserved"}), flaky_handler)}
+    )
     deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
     fault["on"] = False
     return DeadLetter.objects.get()

@@ -32,7 +32,7 @@ class RecordingHandler:
 def handled(monkeypatch) -> RecordingHandler:
     """The only handler of stock.reserved in these tests."""
     recording = RecordingHandler()
-    monkeypatch.setattr(inbox, "HANDLERS", {HANDLER: ("stock.reserved", recording)})
+    monkeypatch.setattr(inbox, "HANDLERS", {HANDLER: (frozenset({"stock.reserved"}), recording)})
     return recording
 
 
@@ -94,3 +94,16 @@ def test_a_malformed_event_goes_straight_to_the_dead_letters_without_retries(han
 
     assert handled.calls == []
     assert DeadLetter.objects.get().handler == INVALID_EVENT
+
+
+def test_one_handler_may_take_several_types_each_event_once(monkeypatch):
+    seen = []
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+    inbox.handler("stock.reserved", "stock.released")(lambda event: seen.append(event.type))
+    order = {"order_id": str(uuid.uuid4())}
+
+    deliver("stock.reserved", order, times=2)
+    deliver("stock.released", {**order, "reason": "test"}, times=2)
+    deliver("stock.rejected", {**order, "reason": "out_of_stock", "product_ids": []})
+
+    assert seen == ["stock.reserved", "stock.released"]
