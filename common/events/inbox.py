@@ -93,6 +93,8 @@ def handler_apply(*, event: Event, handler_name: str) -> bool:
         _, first_time = InboxEntry.objects.get_or_create(event_id=event.id, handler=handler_name)
         if first_time:
             function(event)
+        else:
+            logger.info("event_already_handled", handler=handler_name)
         return first_time
 
 

@@ -1,6 +1,7 @@
 """The saga when things go wrong at once: a rush on scarce stock, a broker outage, a handler
 that keeps failing, and every event delivered twice."""
 
+import json
 import threading
 import time
 import uuid
@@ -153,3 +154,16 @@ def test_every_event_delivered_twice_ends_as_if_delivered_once(
         "order.confirmed",
         "order.created",
     ]
+    # And the copies did arrive: catalog's inbox turned away the second of each.
+    assert eventually(
+        lambda: {"order.created", "order.confirmed"} <= turned_away(twice_platform, "catalog"),
+        timeout=10,
+        what="catalog logging the duplicate deliveries",
+    )
+
+
+def turned_away(platform, service: str) -> set[str]:
+    """The types of the events `service`'s worker received again and did not apply again."""
+    log = (platform.home / "logs" / f"{service}-worker.log").read_text(errors="replace")
+    lines = [line for line in log.splitlines() if "event_already_handled" in line]
+    return {json.loads(line[line.index("{") :])["event_type"] for line in lines}
