@@ -67,15 +67,21 @@ def test_fifty_single_unit_orders_for_ten_in_stock_confirm_exactly_ten(shop):
     assert min(reading["on_hand"] for reading in watch.readings) >= 0
 
 
-def test_orders_are_taken_while_the_broker_is_down_and_complete_once_it_is_back(shop, broker):
+def test_orders_are_taken_while_the_broker_is_down_and_complete_once_it_is_back(
+    shop, broker, platform
+):
     customer = shop.new_customer()
     product_id = shop.new_product(on_hand=5)
+    operator = AdminSession(platform, "orders", "admin@mercato.local")
 
     broker.cut()
     try:
         placed = shop.place(customer["token"], [(product_id, 2)], "pm_card_ok")
         assert placed.status_code == 201, placed.text
-        assert shop.order(customer["token"], placed.json()["id"])["status"] == "PENDING"
+        order_id = placed.json()["id"]
+        assert shop.order(customer["token"], order_id)["status"] == "PENDING"
+        # The relay could not send: order.created waits in the outbox for the sweep.
+        assert unsent_events_about(operator, order_id) == 1
     finally:
         broker.restore()
 
@@ -111,6 +117,11 @@ def test_a_handler_that_keeps_failing_is_dead_lettered_and_a_replay_applies_it_o
     confirmations = [m for m in mail.to(customer["email"]) if "confirmed" in m["Subject"]]
     assert len(confirmations) == 1
     assert order_id[:8] in confirmations[0]["Subject"]
+
+
+def unsent_events_about(operator: AdminSession, order_id: str) -> int:
+    page = operator.get(f"events/outboxevent/?q={order_id}&published_at__isempty=1").text
+    return int(page.split('<p class="paginator">')[1].split()[0])
 
 
 def dead_letters_about(operator: AdminSession, order_id: str) -> list[str]:
