@@ -111,6 +111,40 @@ def test_a_taken_sku_is_a_409_naming_it(api_client, coffee, manager):
     assert Product.objects.count() == 1
 
 
+def test_a_product_without_a_slug_whose_name_is_taken_gets_the_next_free_slug(
+    api_client, coffee, manager
+):
+    ProductFactory(slug="green-tea", category=coffee)
+    ProductFactory(slug="green-tea-2", category=coffee)
+
+    response = api_client.post(PRODUCTS_URL, new_product(sku="GT-3", name="Green Tea"), **manager)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["slug"] == "green-tea-3"
+
+
+def test_a_numbered_slug_still_fits_the_column_when_the_name_is_as_long_as_allowed(
+    api_client, coffee, manager
+):
+    name = "m" * 200
+    ProductFactory(slug=name, category=coffee)
+
+    response = api_client.post(PRODUCTS_URL, new_product(name=name), **manager)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["slug"] == "m" * 198 + "-2"
+
+
+def test_a_taken_slug_given_explicitly_is_a_409_naming_it(api_client, coffee, manager):
+    ProductFactory(slug="green-tea", category=coffee)
+
+    response = api_client.post(PRODUCTS_URL, new_product(slug="green-tea"), **manager)
+
+    assert response.status_code == 409
+    assert list(response.json()["errors"]) == ["slug"]
+    assert Product.objects.count() == 1
+
+
 def test_a_manager_changes_a_price_and_archives_a_product(api_client, coffee, manager):
     product = ProductFactory(category=coffee, price=Decimal("10.00"))
     url = f"{PRODUCTS_URL}{product.id}/"
