@@ -11,9 +11,9 @@ from django.db.migrations.executor import MigrationExecutor
 def migrate(app_label: str, migration: str) -> Apps:
     """Applies or unapplies `app_label`'s migrations up to `migration`; returns its models then."""
     target = [(app_label, migration)]
-    MigrationExecutor(connection).migrate(target)
-    # A fresh executor: the one that migrated still holds the graph as it was before.
-    return MigrationExecutor(connection).loader.project_state(target).apps
+    executor = MigrationExecutor(connection)
+    executor.migrate(target)
+    return executor.loader.project_state(target).apps
 
 
 @contextmanager
