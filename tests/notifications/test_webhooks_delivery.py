@@ -234,7 +234,7 @@ def test_ping_sends_a_signed_test_event_now_and_answers_the_attempt(
     assert payload["type"] == "webhook.ping"
     assert payload["data"] == {"endpoint_id": str(endpoint.id)}
     assert (body["status"], body["attempts"], body["event_type"]) == (
-        "succeeded",
+        "SUCCEEDED",
         1,
         "webhook.ping",
     )
@@ -249,7 +249,7 @@ def test_ping_reports_a_failing_endpoint_without_retrying(
     response = api_client.post(f"/notifications/api/v1/webhooks/{endpoint.id}/ping/", **as_customer)
 
     body = response.json()
-    assert (body["status"], body["attempts"], body["next_attempt_at"]) == ("failed", 1, None)
+    assert (body["status"], body["attempts"], body["next_attempt_at"]) == ("FAILED", 1, None)
     assert body["attempt_log"][0]["error"] == "The endpoint answered 500."
     assert len(webhook_receiver.received) == 1
 
@@ -274,7 +274,7 @@ def test_the_delivery_log_lists_deliveries_with_their_attempts(
     (delivery,) = response.json()["results"]
     (request,) = webhook_receiver.received
     assert response.status_code == 200
-    assert (delivery["event_type"], delivery["status"]) == ("order.created", "succeeded")
+    assert (delivery["event_type"], delivery["status"]) == ("order.created", "SUCCEEDED")
     assert delivery["id"] == request.headers["webhook-id"]
     assert delivery["payload"] == json.loads(request.body)
     assert delivery["payload"]["data"] == envelope["data"]

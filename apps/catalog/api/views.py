@@ -12,11 +12,11 @@ from apps.catalog import services
 from apps.catalog.api.filters import ProductFilter
 from apps.catalog.api.serializers import (
     CategoryOutput,
+    CategoryReference,
     InternalPriceListOutput,
     ProductImportOutput,
     ProductOutput,
 )
-from apps.catalog.models import Category
 from apps.catalog.selectors import (
     category_list,
     product_import_list,
@@ -41,7 +41,7 @@ class ProductInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
-    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    category = CategoryReference()
     is_active = serializers.BooleanField(required=False)
 
 
