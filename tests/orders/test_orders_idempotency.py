@@ -92,7 +92,7 @@ def test_a_failed_request_stores_no_key_so_a_retry_with_it_succeeds(
     api_client, customer, tea, catalog_stub, failure, failed_status
 ):
     if failure == "catalog down":
-        catalog_stub.failures = [503, 503]
+        catalog_stub.fail(503, 503)
         failed = post(api_client, customer, order_body(tea))
     else:
         failed = post(api_client, customer, order_body(tea, quantity=0))
@@ -108,7 +108,7 @@ def test_a_failed_request_stores_no_key_so_a_retry_with_it_succeeds(
 @pytest.mark.django_db(transaction=True)
 def test_two_simultaneous_requests_with_one_key_create_one_order(customer, tea, catalog_stub):
     # The first holds the key's lock while catalog answers; the second must wait, then replay.
-    catalog_stub.delay = 0.3
+    catalog_stub.stub.delay = 0.3
     # Loads the token keys first: a cold key set can refuse a token that races its first load.
     assert APIClient().get(ORDERS_URL, **customer.headers).status_code == 200
     start = threading.Barrier(2)
