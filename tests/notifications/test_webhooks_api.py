@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from apps.notifications.models import WebhookEndpoint
-from common.testing.notifications import WebhookEndpointFactory
+from tests.notifications.factories import WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
