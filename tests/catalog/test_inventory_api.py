@@ -6,8 +6,8 @@ import pytest
 
 from apps.inventory.models import StockAdjustment
 from apps.inventory.services import stock_reserve
-from common.testing.factories import ProductFactory
 from tests.catalog.conftest import stock_of
+from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,11 +64,13 @@ def test_the_stock_of_an_unknown_or_archived_product_is_a_404_problem(api_client
     assert response["Content-Type"] == "application/problem+json"
 
 
-def test_adjusting_needs_a_token_then_the_stock_write_scope(api_client, tea, customer, manager):
+def test_adjusting_needs_a_token_then_the_stock_write_scope(
+    api_client, tea, customer_headers, manager
+):
     body = {"delta": 5, "reason": "delivery"}
 
     anonymous = api_client.post(adjust_url(tea.id), body)
-    as_customer = api_client.post(adjust_url(tea.id), body, **customer)
+    as_customer = api_client.post(adjust_url(tea.id), body, **customer_headers)
     as_manager = api_client.post(adjust_url(tea.id), body, **manager)
 
     assert (anonymous.status_code, as_customer.status_code) == (401, 403)

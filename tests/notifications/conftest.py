@@ -17,7 +17,7 @@ def customer_id() -> str:
 
 
 @pytest.fixture
-def as_customer(token_minter, customer_id):
+def customer_headers(token_minter, customer_id):
     """Test-client keyword arguments authenticating as the customer `customer_id`."""
     return token_minter.authorization(
         subject=customer_id, roles=["customer"], scopes=CUSTOMER_SCOPES

@@ -218,13 +218,13 @@ def test_an_unreachable_endpoint_logs_the_connection_error(
 
 
 def test_ping_sends_a_signed_test_event_now_and_answers_the_attempt(
-    api_client, as_customer, endpoint, webhook_receiver, django_assert_num_queries
+    api_client, customer_headers, endpoint, webhook_receiver, django_assert_num_queries
 ):
     # The endpoint, the delivery, the attempt, the settled delivery, its log (and the savepoint
     # pair around recording the attempt): nothing is read back that the request already holds.
     with django_assert_num_queries(7):
         response = api_client.post(
-            f"/notifications/api/v1/webhooks/{endpoint.id}/ping/", **as_customer
+            f"/notifications/api/v1/webhooks/{endpoint.id}/ping/", **customer_headers
         )
 
     body = response.json()
@@ -242,11 +242,13 @@ def test_ping_sends_a_signed_test_event_now_and_answers_the_attempt(
 
 
 def test_ping_reports_a_failing_endpoint_without_retrying(
-    api_client, as_customer, endpoint, webhook_receiver
+    api_client, customer_headers, endpoint, webhook_receiver
 ):
     webhook_receiver.on("POST", None, (500, None))
 
-    response = api_client.post(f"/notifications/api/v1/webhooks/{endpoint.id}/ping/", **as_customer)
+    response = api_client.post(
+        f"/notifications/api/v1/webhooks/{endpoint.id}/ping/", **customer_headers
+    )
 
     body = response.json()
     assert (body["status"], body["attempts"], body["next_attempt_at"]) == ("failed", 1, None)
@@ -256,7 +258,7 @@ def test_ping_reports_a_failing_endpoint_without_retrying(
 
 def test_the_delivery_log_lists_deliveries_with_their_attempts(
     api_client,
-    as_customer,
+    customer_headers,
     endpoint,
     webhook_receiver,
     customer_id,
@@ -268,7 +270,7 @@ def test_the_delivery_log_lists_deliveries_with_their_attempts(
     envelope = deliver_order_event("order.created", customer_id, django_capture_on_commit_callbacks)
 
     response = api_client.get(
-        f"/notifications/api/v1/webhooks/{endpoint.id}/deliveries/", **as_customer
+        f"/notifications/api/v1/webhooks/{endpoint.id}/deliveries/", **customer_headers
     )
 
     (delivery,) = response.json()["results"]
@@ -284,7 +286,7 @@ def test_the_delivery_log_lists_deliveries_with_their_attempts(
 @pytest.mark.parametrize("count", [1, 8])
 def test_the_delivery_log_costs_the_same_queries_whatever_the_page_holds(
     api_client,
-    as_customer,
+    customer_headers,
     endpoint,
     customer_id,
     settings,
@@ -298,7 +300,7 @@ def test_the_delivery_log_costs_the_same_queries_whatever_the_page_holds(
 
     with django_assert_num_queries(4):  # the endpoint, the count, the page, the attempts
         response = api_client.get(
-            f"/notifications/api/v1/webhooks/{endpoint.id}/deliveries/", **as_customer
+            f"/notifications/api/v1/webhooks/{endpoint.id}/deliveries/", **customer_headers
         )
 
     assert len(response.json()["results"]) == count
