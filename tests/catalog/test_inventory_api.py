@@ -20,6 +20,16 @@ def adjust_url(product_id) -> str:
     return f"{stock_url(product_id)}adjust/"
 
 
+def stock_json(product, *, on_hand: int, reserved: int, available: int) -> dict:
+    """`product`'s stock as the API shows it."""
+    return {
+        "product_id": str(product.id),
+        "on_hand": on_hand,
+        "reserved": reserved,
+        "available": available,
+    }
+
+
 @pytest.fixture
 def tea(stocked):
     """10 on hand, 3 of them held for an order."""
@@ -33,12 +43,7 @@ def test_anyone_reads_on_hand_reserved_and_available(api_client, tea, django_ass
         response = api_client.get(stock_url(tea.id))
 
     assert response.status_code == 200
-    assert response.json() == {
-        "product_id": str(tea.id),
-        "on_hand": 10,
-        "reserved": 3,
-        "available": 7,
-    }
+    assert response.json() == stock_json(tea, on_hand=10, reserved=3, available=7)
 
 
 def test_a_product_without_a_stock_row_reads_as_empty(api_client):
@@ -46,12 +51,7 @@ def test_a_product_without_a_stock_row_reads_as_empty(api_client):
 
     response = api_client.get(stock_url(product.id))
 
-    assert response.json() == {
-        "product_id": str(product.id),
-        "on_hand": 0,
-        "reserved": 0,
-        "available": 0,
-    }
+    assert response.json() == stock_json(product, on_hand=0, reserved=0, available=0)
 
 
 @pytest.mark.parametrize("which", ["unknown", "archived"])
@@ -75,12 +75,7 @@ def test_adjusting_needs_a_token_then_the_stock_write_scope(
 
     assert (anonymous.status_code, as_customer.status_code) == (401, 403)
     assert as_manager.status_code == 200
-    assert as_manager.json() == {
-        "product_id": str(tea.id),
-        "on_hand": 15,
-        "reserved": 3,
-        "available": 12,
-    }
+    assert as_manager.json() == stock_json(tea, on_hand=15, reserved=3, available=12)
     assert StockAdjustment.objects.get().reason == "delivery"
 
 

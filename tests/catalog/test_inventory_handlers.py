@@ -57,14 +57,27 @@ def test_order_created_that_cannot_be_held_is_rejected_once(stocked, order_id):
     assert stock_of(tea) == (1, 0)
 
 
-def test_order_confirmed_twice_commits_once(stocked, order_id):
+@pytest.mark.parametrize(
+    ("earlier", "event_type", "reservation", "stock"),
+    [
+        # Confirmed twice commits the held units once.
+        ((), "order.confirmed", Reservation.Status.COMMITTED, (3, 0)),
+        # Refunded twice returns the committed units once.
+        (("order.confirmed",), "order.refunded", Reservation.Status.RETURNED, (5, 0)),
+    ],
+)
+def test_a_settling_event_delivered_twice_acts_once(
+    stocked, order_id, earlier, event_type, reservation, stock
+):
     tea = stocked(5)
     order_event("order.created", order_id, tea)
+    for step in earlier:
+        order_event(step, order_id, tea)
 
-    order_event("order.confirmed", order_id, tea, times=2)
+    order_event(event_type, order_id, tea, times=2)
 
-    assert Reservation.objects.get(order_id=order_id).status == Reservation.Status.COMMITTED
-    assert stock_of(tea) == (3, 0)
+    assert Reservation.objects.get(order_id=order_id).status == reservation
+    assert stock_of(tea) == stock
 
 
 def test_order_cancelled_twice_releases_once_with_the_orders_reason(stocked, order_id):
@@ -87,17 +100,6 @@ def test_order_cancelled_after_a_rejection_changes_nothing(stocked, order_id):
 
     assert stock_of(tea) == (1, 0)
     assert published("stock.released") == []
-
-
-def test_order_refunded_twice_returns_the_stock_once(stocked, order_id):
-    tea = stocked(5)
-    order_event("order.created", order_id, tea)
-    order_event("order.confirmed", order_id, tea)
-
-    order_event("order.refunded", order_id, tea, times=2)
-
-    assert Reservation.objects.get(order_id=order_id).status == Reservation.Status.RETURNED
-    assert stock_of(tea) == (5, 0)
 
 
 def test_a_late_order_cancelled_after_confirmation_keeps_the_stock_committed(stocked, order_id):

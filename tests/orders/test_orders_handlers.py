@@ -10,32 +10,27 @@ from tests.orders.conftest import order_in
 pytestmark = pytest.mark.django_db
 
 
+def about(order: Order) -> dict:
+    """What every event orders publishes about `order` says of it."""
+    return {"order_id": str(order.id), "customer_id": str(order.customer_id), "currency": "EUR"}
+
+
 def summary(order: Order) -> dict:
-    return {
-        "order_id": str(order.id),
-        "customer_id": str(order.customer_id),
-        "total": "20.00",
-        "currency": "EUR",
-        "lines": [
-            {
-                "product_id": str(line.product_id),
-                "sku": line.sku,
-                "name": line.name,
-                "quantity": 2,
-                "unit_price": "10.00",
-            }
-            for line in order.lines.all()
-        ],
-    }
+    lines = [
+        {
+            "product_id": str(line.product_id),
+            "sku": line.sku,
+            "name": line.name,
+            "quantity": 2,
+            "unit_price": "10.00",
+        }
+        for line in order.lines.all()
+    ]
+    return {**about(order), "total": "20.00", "lines": lines}
 
 
 def charge(order: Order) -> dict:
-    return {
-        "order_id": str(order.id),
-        "customer_id": str(order.customer_id),
-        "amount": "20.00",
-        "currency": "EUR",
-    }
+    return {**about(order), "amount": "20.00"}
 
 
 def for_order(event_type: str, order: Order, **overrides) -> dict:
