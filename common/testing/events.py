@@ -1,5 +1,4 @@
-"""Test helpers for events: valid event data, what a service published, and delivering events to
-its handlers."""
+"""Test helpers for events: valid data, what a service published, delivery to its handlers."""
 
 import copy
 import uuid

@@ -1,5 +1,4 @@
-"""Local network helpers for tests: a free port, and one scriptable HTTP server that stands in for
-whatever a service talks to (catalog, identity, a customer's webhook endpoint)."""
+"""A free port, and one scriptable HTTP server standing in for whatever a service talks to."""
 
 import json
 import socket
