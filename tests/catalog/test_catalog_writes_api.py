@@ -6,7 +6,7 @@ import pytest
 
 from apps.catalog.models import Category, Product
 from apps.inventory.models import Stock
-from common.testing.factories import ProductFactory
+from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,10 @@ def new_product(**overrides) -> dict:
 
 
 def test_creating_a_product_needs_a_token_then_the_write_scope(
-    api_client, coffee, customer, manager
+    api_client, coffee, customer_headers, manager
 ):
     anonymous = api_client.post(PRODUCTS_URL, new_product())
-    as_customer = api_client.post(PRODUCTS_URL, new_product(), **customer)
+    as_customer = api_client.post(PRODUCTS_URL, new_product(), **customer_headers)
     as_manager = api_client.post(PRODUCTS_URL, new_product(initial_stock=7), **manager)
 
     assert (anonymous.status_code, as_customer.status_code) == (401, 403)
@@ -159,12 +159,12 @@ def test_a_manager_changes_a_price_and_archives_a_product(api_client, coffee, ma
     assert (product.price, product.is_active) == (Decimal("12.50"), False)
 
 
-def test_a_customer_cannot_change_or_archive_a_product(api_client, coffee, customer):
+def test_a_customer_cannot_change_or_archive_a_product(api_client, coffee, customer_headers):
     product = ProductFactory(category=coffee)
     url = f"{PRODUCTS_URL}{product.id}/"
 
-    assert api_client.patch(url, {"price": "0.01"}, **customer).status_code == 403
-    assert api_client.delete(url, **customer).status_code == 403
+    assert api_client.patch(url, {"price": "0.01"}, **customer_headers).status_code == 403
+    assert api_client.delete(url, **customer_headers).status_code == 403
     product.refresh_from_db()
     assert product.is_active
 

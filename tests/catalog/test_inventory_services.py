@@ -18,8 +18,8 @@ from apps.inventory.services import (
 )
 from common.api.errors import ApplicationError
 from common.testing.events import published, published_data
-from common.testing.factories import ProductFactory
 from tests.catalog.conftest import stock_of
+from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

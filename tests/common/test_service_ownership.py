@@ -93,3 +93,16 @@ def test_an_app_imports_no_app_of_another_service(app):
 def test_the_import_scan_sees_cross_app_imports():
     # The catalog's services write inventory's Stock: the scan must notice such an import.
     assert "apps.inventory.models" in imported_modules(APPS_DIR / "catalog" / "services.py")
+
+
+def test_common_imports_no_app():
+    """`common/` (its test helpers included) is what every service shares: an `apps.*` import
+    there would tie every service to one service's app."""
+    crossings = {
+        f"{path.relative_to(BASE_DIR)} imports {module}"
+        for path in sorted((BASE_DIR / "common").rglob("*.py"))
+        for module in imported_modules(path)
+        if module == "apps" or module.startswith("apps.")
+    }
+
+    assert crossings == set()

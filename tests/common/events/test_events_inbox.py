@@ -8,7 +8,7 @@ from common.events import inbox
 from common.events.inbox import INVALID_EVENT, dead_letter_replay, event_consume
 from common.events.models import DeadLetter, InboxEntry, OutboxEvent
 from common.events.outbox import publish
-from common.testing.events import deliver
+from common.testing.events import deliver, event_data
 
 pytestmark = pytest.mark.django_db
 HANDLER = "tests.record_reservation"
@@ -37,7 +37,7 @@ def handled(monkeypatch) -> RecordingHandler:
 
 
 def test_an_event_delivered_twice_is_applied_once(handled):
-    envelope = deliver("stock.reserved", {"order_id": str(uuid.uuid4())}, times=2)
+    envelope = deliver("stock.reserved", event_data("stock.reserved"), times=2)
 
     assert handled.calls == [uuid.UUID(envelope["id"])]
     assert OutboxEvent.objects.filter(type="stock.released").count() == 1
@@ -48,7 +48,7 @@ def test_a_failing_handler_leaves_no_effect_and_ends_in_the_dead_letters(handled
     settings.EVENT_HANDLER_MAX_ATTEMPTS = 3
     handled.fault = RuntimeError("the mail server is down")
 
-    envelope = deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    envelope = deliver("stock.reserved", event_data("stock.reserved"))
 
     assert len(handled.calls) == 3
     assert not OutboxEvent.objects.exists()
@@ -62,7 +62,7 @@ def test_a_failing_handler_leaves_no_effect_and_ends_in_the_dead_letters(handled
 def test_replaying_a_dead_letter_after_the_fault_is_fixed_applies_it_once(handled, settings):
     settings.EVENT_HANDLER_MAX_ATTEMPTS = 1
     handled.fault = RuntimeError("down")
-    deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    deliver("stock.reserved", event_data("stock.reserved"))
     dead_letter = DeadLetter.objects.get()
 
     handled.fault = None
@@ -77,7 +77,7 @@ def test_replaying_a_dead_letter_after_the_fault_is_fixed_applies_it_once(handle
 def test_a_replay_that_fails_again_keeps_the_dead_letter_with_the_new_error(handled, settings):
     settings.EVENT_HANDLER_MAX_ATTEMPTS = 1
     handled.fault = RuntimeError("first")
-    deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    deliver("stock.reserved", event_data("stock.reserved"))
     handled.fault = RuntimeError("second")
 
     with pytest.raises(inbox.ApplicationError, match="failed again"):
