@@ -1,6 +1,6 @@
-"""Settings shared by every service, built from the environment."""
+"""Settings shared by every service: `base` (what each service's settings.py star-imports),
+`environment` (reading and validating variables) and `derived` (values computed from others)."""
 
-from common.settings.base import service_settings
 from common.settings.environment import ConfigurationError
 
-__all__ = ["ConfigurationError", "service_settings"]
+__all__ = ["ConfigurationError"]
