@@ -1,5 +1,4 @@
-"""Settings shared by every service: `base` (what each service's settings.py star-imports),
-`environment` (reading and validating variables) and `derived` (values computed from others)."""
+"""Settings every service shares: `base` (star-imported), `environment`, `derived`."""
 
 from common.settings.environment import ConfigurationError
 

@@ -1,8 +1,4 @@
-"""The settings every service shares, read from the environment and validated as they load.
-
-Each `services/<service>/settings.py` starts `from common.settings.base import *` and then adds
-what its service owns. The service is the one DJANGO_SETTINGS_MODULE names.
-"""
+"""The settings every service shares, read from the environment and validated as they load."""
 
 from pathlib import Path
 
@@ -16,6 +12,8 @@ from common.settings.derived import (
     service_named_by,
 )
 
+# Each services/<service>/settings.py starts `from common.settings.base import *` and then adds
+# what its service owns; the base learns which service that is from DJANGO_SETTINGS_MODULE.
 BASE_DIR = Path(__file__).resolve().parents[2]
 SERVICE_NAME = service_named_by(environment.text("DJANGO_SETTINGS_MODULE"))
 
