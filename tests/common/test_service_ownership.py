@@ -12,14 +12,13 @@ APPS_DIR = BASE_DIR / "apps"
 
 
 def installed_apps(service: str) -> list[str]:
-    """The `apps=[...]` that services/<service>/settings.py installs, read without importing it."""
+    """The apps services/<service>/settings.py adds to the base's INSTALLED_APPS, read without
+    importing it."""
     tree = ast.parse((BASE_DIR / "services" / service / "settings.py").read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "service_settings":
-            for keyword in node.keywords:
-                if keyword.arg == "apps":
-                    return ast.literal_eval(keyword.value)
-    raise AssertionError(f"services/{service}/settings.py does not call service_settings(apps=...)")
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "INSTALLED_APPS":
+            return [app.value for app in node.value.elts if isinstance(app, ast.Constant)]
+    raise AssertionError(f"services/{service}/settings.py does not add to INSTALLED_APPS")
 
 
 def owners() -> dict[str, list[str]]:

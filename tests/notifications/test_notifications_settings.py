@@ -1,6 +1,8 @@
 """E-mail configuration: EMAIL_URL in django-environ's syntax, required once DEBUG is off."""
 
 import runpy
+import sys
+from unittest import mock
 
 import pytest
 
@@ -10,8 +12,11 @@ from services.notifications import settings as settings_module
 
 
 def notifications_settings() -> dict:
-    """The settings module evaluated afresh against the current environment."""
-    return runpy.run_path(settings_module.__file__)
+    """The settings module evaluated afresh against the current environment, the shared base it
+    star-imports (and its DEBUG) included."""
+    with mock.patch.dict(sys.modules):
+        sys.modules.pop("common.settings.base", None)
+        return runpy.run_path(settings_module.__file__)
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from common.events.models import OutboxEvent
 from common.events.outbox import CONSUME_TASK, RELAY_BATCH_SIZE, outbox_relay, publish
 from common.events.subscriptions import events_queue
 from common.events.types import InvalidEvent
-from common.settings.base import broker_url_from_redis
+from common.settings.derived import broker_url_from_redis
 from common.testing.events import event_data
 
 pytestmark = pytest.mark.django_db
