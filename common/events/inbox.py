@@ -4,14 +4,22 @@ A handler runs in one transaction with its inbox row, so a redelivered event fin
 and changes nothing. A failing handler is retried with exponential backoff and full jitter on
 the service's own queue (never through the exchange, which would reach every subscriber), then
 lands in the dead-letter table.
+
+Each handler declares a key that names it in the inbox and the dead letters, so renaming or
+moving its function changes nothing stored. One rule for keys: `<trigger>__<effect>`, where the
+trigger is the event type with `_` for `.` (`order_created`), or `<entity>_events` for a handler
+of several types (`order_events`), and the effect says what it does (`reserve_stock`). A key,
+once events were handled under it, never changes.
 """
 
+import re
 import uuid
 from collections.abc import Callable
 
 import structlog
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,27 +33,44 @@ MAXIMUM_BACKOFF_SECONDS = 600
 INVALID_EVENT = "invalid_event"
 REPLAY_FAILED = "The handler failed again; the dead letter keeps the new error."
 
+SNAKE_CASE = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
+HANDLER_KEY_FORMAT = re.compile(rf"{SNAKE_CASE}__{SNAKE_CASE}")
+BAD_HANDLER_KEY = "Handler key {key!r} of {function} is not <trigger>__<effect> in snake_case."
+DUPLICATE_HANDLER_KEY = "Handler key {key!r} is declared by both {first} and {second}."
+
 Handler = Callable[[Event], None]
-# handler name -> (the event types it handles, the function)
+# handler key -> (the event types it handles, the function)
 HANDLERS: dict[str, tuple[frozenset[str], Handler]] = {}
 
 logger = structlog.get_logger(__name__)
 
 
-def handler(*event_types: str) -> Callable[[Handler], Handler]:
+def handler(*event_types: str, key: str) -> Callable[[Handler], Handler]:
     """Registers the decorated function for `event_types` in the service whose app defines it;
-    its name keys the inbox (event ids are unique across types)."""
+    `key` names it in the inbox (event ids are unique across types) and the dead letters."""
 
     def register(function: Handler) -> Handler:
-        name = f"{function.__module__}.{function.__qualname__}"
-        HANDLERS[name] = (frozenset(event_types), function)
+        if not HANDLER_KEY_FORMAT.fullmatch(key):
+            raise ImproperlyConfigured(BAD_HANDLER_KEY.format(key=key, function=path_of(function)))
+        if key in HANDLERS:
+            _, registered = HANDLERS[key]
+            raise ImproperlyConfigured(
+                DUPLICATE_HANDLER_KEY.format(
+                    key=key, first=path_of(registered), second=path_of(function)
+                )
+            )
+        HANDLERS[key] = (frozenset(event_types), function)
         return function
 
     return register
 
 
+def path_of(function: Handler) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
 def handlers_for(event_type: str) -> list[str]:
-    return [name for name, (handled_types, _) in HANDLERS.items() if event_type in handled_types]
+    return [key for key, (handled_types, _) in HANDLERS.items() if event_type in handled_types]
 
 
 def event_consume(*, envelope: dict) -> None:
@@ -56,8 +81,8 @@ def event_consume(*, envelope: dict) -> None:
         # Retrying cannot make a malformed event valid: straight to the operators.
         dead_letter_record(envelope=envelope, handler=INVALID_EVENT, error=str(error), attempts=1)
         return
-    for name in handlers_for(event.type):
-        event_handle(event=event, envelope=envelope, handler_name=name, attempt=1)
+    for key in handlers_for(event.type):
+        event_handle(event=event, envelope=envelope, handler_name=key, attempt=1)
 
 
 def event_handle(*, event: Event, envelope: dict, handler_name: str, attempt: int) -> None:

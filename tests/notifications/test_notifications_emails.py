@@ -20,7 +20,7 @@ from common.testing.notifications import RecipientFactory, order_event_data
 
 pytestmark = pytest.mark.django_db
 
-EMAIL_HANDLER = "apps.notifications.handlers.order_email"
+EMAIL_HANDLER = "order_events__send_email"
 ORDER_EMAIL_TYPES = ("order.cancelled", "order.confirmed", "order.refunded")
 
 

@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from common.events import inbox
 from common.events.inbox import INVALID_EVENT, dead_letter_replay, event_consume
@@ -99,7 +100,9 @@ def test_a_malformed_event_goes_straight_to_the_dead_letters_without_retries(han
 def test_one_handler_may_take_several_types_each_event_once(monkeypatch):
     seen = []
     monkeypatch.setattr(inbox, "HANDLERS", {})
-    inbox.handler("stock.reserved", "stock.released")(lambda event: seen.append(event.type))
+    inbox.handler("stock.reserved", "stock.released", key="stock_events__record")(
+        lambda event: seen.append(event.type)
+    )
     order = {"order_id": str(uuid.uuid4())}
 
     deliver("stock.reserved", order, times=2)
@@ -107,3 +110,45 @@ def test_one_handler_may_take_several_types_each_event_once(monkeypatch):
     deliver("stock.rejected", {**order, "reason": "out_of_stock", "product_ids": []})
 
     assert seen == ["stock.reserved", "stock.released"]
+
+
+def test_a_handler_renamed_in_code_keeps_its_key_and_does_not_apply_a_handled_event_again(
+    monkeypatch,
+):
+    """The next release renames the function (or moves it): redeliveries find its inbox row."""
+    applied = []
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+
+    @inbox.handler("stock.reserved", key="stock_reserved__record")
+    def record_reservation(event) -> None:
+        applied.append("before the rename")
+
+    envelope = deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+
+    @inbox.handler("stock.reserved", key="stock_reserved__record")
+    def reservation_note(event) -> None:
+        applied.append("after the rename")
+
+    event_consume(envelope=envelope)
+
+    assert applied == ["before the rename"]
+    assert InboxEntry.objects.get().handler == "stock_reserved__record"
+
+
+def test_two_handlers_declaring_one_key_stop_the_service_at_registration(monkeypatch):
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+    inbox.handler("stock.reserved", key="stock_reserved__record")(lambda event: None)
+
+    with pytest.raises(ImproperlyConfigured, match=r"stock_reserved__record.*declared by both"):
+        inbox.handler("stock.released", key="stock_reserved__record")(lambda event: None)
+
+
+@pytest.mark.parametrize(
+    "key", ["record", "tests.record_reservation", "Stock_reserved__record", "stock__reserved__x"]
+)
+def test_a_key_not_shaped_trigger_effect_is_refused_at_registration(monkeypatch, key):
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+
+    with pytest.raises(ImproperlyConfigured, match="<trigger>__<effect>"):
+        inbox.handler("stock.reserved", key=key)(lambda event: None)
