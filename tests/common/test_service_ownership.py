@@ -1,5 +1,7 @@
-"""Every app belongs to exactly one service, and no app imports an app of another service
-(but its `scopes`: the permission strings identity grants and the owning service checks)."""
+"""Every app belongs to exactly one service, and no app imports an app of another service.
+
+An app's `scopes` module is the exception: identity's roles grant the strings its service checks.
+"""
 
 import ast
 from pathlib import Path

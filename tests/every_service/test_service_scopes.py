@@ -1,5 +1,6 @@
-"""Runs once per service's settings: the scopes it checks and the scopes the default roles grant
-under its name are the same set, so no check is out of every role's reach and no grant is idle.
+"""Runs once per service's settings: the scopes it checks are those default roles grant it.
+
+No check is out of every role's reach and no grant under the service's name is idle.
 
 What a service checks is read from the service as it runs: `required_scopes` of every view its
 URL conf reaches, every `*_scope` attribute of its admin classes and their inlines, and the admin
