@@ -69,6 +69,16 @@ def path_of(function: Handler) -> str:
     return f"{function.__module__}.{function.__qualname__}"
 
 
+def handler_key(name: str) -> str:
+    """`name` if it is a key, else the key of the handler whose Python path it is: during a rolling
+    upgrade to keys, workers of the previous release still queue retries and record dead letters
+    under paths after the migration renamed the stored ones."""
+    if name in HANDLERS:
+        return name
+    keys_of_paths = {path_of(function): key for key, (_, function) in HANDLERS.items()}
+    return keys_of_paths.get(name, name)
+
+
 def handlers_for(event_type: str) -> list[str]:
     return [key for key, (handled_types, _) in HANDLERS.items() if event_type in handled_types]
 
@@ -87,6 +97,7 @@ def event_consume(*, envelope: dict) -> None:
 
 def event_handle(*, event: Event, envelope: dict, handler_name: str, attempt: int) -> None:
     """One attempt of one handler; schedules the next or records a dead letter on failure."""
+    handler_name = handler_key(handler_name)
     try:
         handler_apply(event=event, handler_name=handler_name)
     except Exception as error:
@@ -151,9 +162,10 @@ def dead_letter_replay(*, dead_letter: DeadLetter) -> DeadLetter:
     """Applies the event again with its handler (once: the inbox still guards it)."""
     try:
         event = Event.from_envelope(dead_letter.envelope)
-        if dead_letter.handler not in HANDLERS:
+        key = handler_key(dead_letter.handler)
+        if key not in HANDLERS:
             raise InvalidEvent(f"this service has no handler {dead_letter.handler!r}")
-        handler_apply(event=event, handler_name=dead_letter.handler)
+        handler_apply(event=event, handler_name=key)
     except Exception as error:
         dead_letter.error = repr(error)
         dead_letter.attempts += 1

@@ -6,7 +6,14 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from common.events import inbox
-from common.events.inbox import INVALID_EVENT, dead_letter_replay, event_consume
+from common.events.envelope import Event, envelope_for
+from common.events.inbox import (
+    INVALID_EVENT,
+    dead_letter_record,
+    dead_letter_replay,
+    event_consume,
+    event_handle,
+)
 from common.events.models import DeadLetter, InboxEntry, OutboxEvent
 from common.events.outbox import publish
 from common.testing.events import deliver
@@ -152,3 +159,28 @@ def test_a_key_not_shaped_trigger_effect_is_refused_at_registration(monkeypatch,
 
     with pytest.raises(ImproperlyConfigured, match="<trigger>__<effect>"):
         inbox.handler("stock.reserved", key=key)(lambda event: None)
+
+
+def test_a_retry_or_dead_letter_naming_a_handler_by_its_python_path_runs_it_under_its_key(
+    monkeypatch,
+):
+    """What workers of the release before keys still queue and record during a rolling upgrade."""
+    applied = []
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+
+    @inbox.handler("stock.reserved", key="stock_reserved__record")
+    def record_reservation(event) -> None:
+        applied.append(event.id)
+
+    path = f"{__name__}.{record_reservation.__qualname__}"
+    retried, dead = (
+        envelope_for(event_type="stock.reserved", data={"order_id": str(uuid.uuid4())}, source="t")
+        for _ in range(2)
+    )
+    event_handle(event=Event.from_envelope(retried), envelope=retried, handler_name=path, attempt=2)
+    dead_letter_replay(
+        dead_letter=dead_letter_record(envelope=dead, handler=path, error="old", attempts=5)
+    )
+
+    assert applied == [uuid.UUID(retried["id"]), uuid.UUID(dead["id"])]
+    assert set(InboxEntry.objects.values_list("handler", flat=True)) == {"stock_reserved__record"}
