@@ -7,14 +7,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from common.auth.scopes import admin_access_scope
 from common.clients.identity import IdentityRefused, operator_claims
 
 SESSION_SCOPES_KEY = "mercato_scopes"
 NO_ADMIN_ACCESS = "This account may not use this admin."
-
-
-def admin_access_scope() -> str:
-    return f"{settings.SERVICE_NAME}.admin.access"
 
 
 def session_scopes(request) -> frozenset[str]:
@@ -40,7 +37,7 @@ class IdentitySignInBackend(ModelBackend):
             request.sign_in_refusal = str(refusal)
             raise PermissionDenied from None
         scopes = frozenset(claims.get("scope", "").split())
-        if admin_access_scope() not in scopes:
+        if admin_access_scope(settings.SERVICE_NAME) not in scopes:
             request.sign_in_refusal = NO_ADMIN_ACCESS
             raise PermissionDenied
         email = claims.get("email", "")

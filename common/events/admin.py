@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 
 from common.api.errors import ApplicationError
 from common.auth.operators import ScopedModelAdmin, session_scopes
+from common.auth.scopes import event_read_scope, event_replay_scope
 from common.events.inbox import dead_letter_replay
 from common.events.models import DeadLetter, OutboxEvent
 
@@ -14,7 +15,7 @@ class EventAdmin(ScopedModelAdmin):
 
     @property
     def read_scope(self) -> str:
-        return f"{settings.SERVICE_NAME}.event.read"
+        return event_read_scope(settings.SERVICE_NAME)
 
 
 @admin.register(OutboxEvent)
@@ -43,8 +44,12 @@ class DeadLetterAdmin(EventAdmin):
     )
     actions = ("replay",)
 
+    @property
+    def replay_scope(self) -> str:
+        return event_replay_scope(settings.SERVICE_NAME)
+
     def has_replay_permission(self, request) -> bool:
-        return f"{settings.SERVICE_NAME}.event.replay" in session_scopes(request)
+        return self.replay_scope in session_scopes(request)
 
     @admin.action(description="Replay the selected events", permissions=["replay"])
     def replay(self, request, queryset) -> None:

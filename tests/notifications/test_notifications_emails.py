@@ -20,7 +20,7 @@ from tests.notifications.factories import RecipientFactory
 
 pytestmark = pytest.mark.django_db
 
-EMAIL_HANDLER = "apps.notifications.handlers.order_email"
+EMAIL_HANDLER = "order_events__send_email"
 ORDER_EMAIL_TYPES = ("order.cancelled", "order.confirmed", "order.refunded")
 EARL_GREY_TWICE = {
     "product_id": str(uuid.uuid4()),

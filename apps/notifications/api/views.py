@@ -12,17 +12,18 @@ from apps.notifications.api.serializers import (
     WebhookEndpointSecretOutput,
 )
 from apps.notifications.models import WEBHOOK_EVENT_TYPES, Notification, WebhookDelivery
-from apps.notifications.selectors import (
+from apps.notifications.scopes import (
+    NOTIFICATION_READ,
     NOTIFICATION_READ_ANY,
+    WEBHOOK_MANAGE,
     WEBHOOK_MANAGE_ANY,
+)
+from apps.notifications.selectors import (
     notification_list,
     webhook_delivery_list,
     webhook_endpoint_list,
 )
 from common.api.views import ServiceApi, validated
-
-NOTIFICATION_READ = "notifications.notification.read"
-WEBHOOK_MANAGE = "notifications.webhook.manage"
 
 WEBHOOKS_DESCRIPTION = """\
 Events about the caller's own orders (`order.created`, `order.confirmed`, `order.cancelled`,
