@@ -2,6 +2,9 @@
 
 from common.settings import environment, service_settings
 
+# A job still QUEUED this long after it was created lost its task; the sweep (as often) resends it.
+JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
+
 globals().update(
     service_settings(
         service="catalog",
@@ -10,7 +13,11 @@ globals().update(
             "expire-reservations": {
                 "task": "catalog.reservations_expire",
                 "schedule": environment.integer("RESERVATION_SWEEP_SECONDS", default=30, minimum=1),
-            }
+            },
+            "requeue-product-imports": {
+                "task": "catalog.product_imports_requeue",
+                "schedule": JOB_REQUEUE_AFTER_SECONDS,
+            },
         },
     )
 )

@@ -2,18 +2,25 @@
 
 from common.settings import environment, service_settings
 
+# An export still QUEUED this long after it was created lost its task; the sweep (as often) resends.
+JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
+
 _settings = service_settings(
     service="orders",
     apps=["apps.orders"],
     periodic_tasks={
         "order-saga-deadlines": {"task": "orders.saga_deadlines", "schedule": 10},
         "idempotency-keys-expire": {"task": "orders.idempotency_keys_expire", "schedule": 3600},
+        "requeue-order-exports": {
+            "task": "orders.exports_requeue",
+            "schedule": JOB_REQUEUE_AFTER_SECONDS,
+        },
     },
 )
 # Orders and export jobs both have a `status`; name each choice set once in the schema.
 _settings["SPECTACULAR_SETTINGS"]["ENUM_NAME_OVERRIDES"] = {
     "OrderStatusEnum": "apps.orders.models.OrderStatus",
-    "ExportStatusEnum": "apps.orders.models.ExportStatus",
+    "JobStatusEnum": "common.jobs.JobStatus",
 }
 globals().update(_settings)
 

@@ -149,11 +149,17 @@ class InternalPriceListApi(ServiceApi):
         return Response(InternalPriceListOutput({"results": products}).data)
 
 
-class ProductImportListApi(ServiceApi):
-    """Starts a product import: the CSV is checked at once, its rows are applied by a worker."""
+class ProductImportListApi(generics.ListAPIView):
+    """Import jobs, newest first; POST starts one: the CSV is checked at once, its rows are
+    applied by a worker."""
 
-    required_scopes = {"post": IMPORT_SCOPE}
+    required_scopes = {"get": IMPORT_SCOPE, "post": IMPORT_SCOPE}
+    serializer_class = ProductImportOutput
+    filter_backends = ()
     parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        return product_import_list()
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(
@@ -180,7 +186,7 @@ class ProductImportListApi(ServiceApi):
         responses={202: ProductImportOutput},
     )
     def post(self, request):
-        source = self.parse(self.InputSerializer, request)["file"]
+        source = validated(self.InputSerializer, request)["file"]
         product_import = services.product_import_start(
             source=source, file_name=request.data["file"].name, requested_by=request.user.id
         )
