@@ -238,13 +238,15 @@ def test_an_unexpected_error_ends_the_job_failed_with_it_and_a_redelivery_leaves
     monkeypatch.setattr(services, "_import_row", fail_on_the_fourth_row)
     with pytest.raises(RuntimeError):
         services.product_import_run(import_id=job.id)
+    failed = api_client.get(f"{IMPORTS_URL}{job.id}/", **manager).json()
     monkeypatch.setattr(services, "_import_row", apply_row)
     services.product_import_run(import_id=job.id)
+    redelivered = api_client.get(f"{IMPORTS_URL}{job.id}/", **manager).json()
 
-    shown = api_client.get(f"{IMPORTS_URL}{job.id}/", **manager).json()
-    assert (shown["status"], shown["processed_rows"]) == ("FAILED", 2), shown
-    assert shown["error"] == "RuntimeError: the disk is full"
-    assert shown["finished_at"] is not None
+    assert (failed["status"], failed["processed_rows"]) == ("FAILED", 2), failed
+    assert failed["error"] == "RuntimeError: the disk is full"
+    assert failed["finished_at"] is not None
+    assert redelivered == failed
     assert Product.objects.count() == 2
 
 
