@@ -1,4 +1,4 @@
-"""Test helpers for data migrations: the test database taken to one migration and back again."""
+"""Moves one app's schema to a named migration, for the tests that pin a data migration."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -9,21 +9,18 @@ from django.db.migrations.executor import MigrationExecutor
 
 
 def migrate(app_label: str, migration: str) -> Apps:
-    """Migrates the test database to `app_label`'s `migration` (back or forth) and returns the
-    models as they were then."""
-    executor = MigrationExecutor(connection)
+    """Applies or unapplies `app_label`'s migrations up to `migration`; returns its models then."""
     target = [(app_label, migration)]
+    executor = MigrationExecutor(connection)
     executor.migrate(target)
     return executor.loader.project_state(target).apps
 
 
 @contextmanager
-def migrated_back(app_label: str, migration: str) -> Iterator[Apps]:
-    """The models at `migration`, the database taken back there; every migration is applied
-    again when the block ends, whatever happened in it. Needs `django_db(transaction=True)`."""
+def at_migration(app_label: str, migration: str) -> Iterator[Apps]:
+    """The app's schema at `migration` for the block, then at its latest migration again."""
     try:
         yield migrate(app_label, migration)
     finally:
         executor = MigrationExecutor(connection)
-        executor.loader.build_graph()
-        executor.migrate(executor.loader.graph.leaf_nodes())
+        executor.migrate(executor.loader.graph.leaf_nodes(app_label))

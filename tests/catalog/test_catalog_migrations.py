@@ -1,16 +1,12 @@
 """catalog's data migrations: product imports' old lower-case statuses become the job statuses."""
 
-import pytest
-
-from common.testing.migrations import migrate, migrated_back
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from common.testing.migrations import at_migration, migrate
 
 OLD_TO_NEW = {"queued": "QUEUED", "running": "RUNNING", "finished": "SUCCEEDED"}
 
 
-def test_import_statuses_become_the_shared_job_statuses_and_go_back():
-    with migrated_back("catalog", "0002_product_import") as before:
+def test_import_statuses_become_the_shared_job_statuses_and_go_back(transactional_db):
+    with at_migration("catalog", "0002_product_import") as before:
         old_model = before.get_model("catalog", "ProductImport")
         ids = {
             status: old_model.objects.create(

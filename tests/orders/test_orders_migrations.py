@@ -1,16 +1,12 @@
 """orders' data migrations: export jobs' PENDING and DONE become the shared job statuses."""
 
-import pytest
-
-from common.testing.migrations import migrate, migrated_back
-
-pytestmark = pytest.mark.django_db(transaction=True)
+from common.testing.migrations import at_migration, migrate
 
 OLD_TO_NEW = {"PENDING": "QUEUED", "RUNNING": "RUNNING", "DONE": "SUCCEEDED", "FAILED": "FAILED"}
 
 
-def test_export_statuses_become_the_shared_job_statuses_and_go_back():
-    with migrated_back("orders", "0002_history_idempotency_keys_exports") as before:
+def test_export_statuses_become_the_shared_job_statuses_and_go_back(transactional_db):
+    with at_migration("orders", "0002_history_idempotency_keys_exports") as before:
         old_model = before.get_model("orders", "OrderExport")
         ids = {status: old_model.objects.create(status=status).id for status in OLD_TO_NEW}
 
