@@ -273,9 +273,9 @@ def test_import_jobs_are_listed_newest_first_a_page_at_a_time(
     ]
 
     first = api_client.get(IMPORTS_URL, {"page_size": 2}, **manager)
+    assert first.status_code == 200, first.json()
     second = api_client.get(first.json()["next"], **manager)
 
-    assert first.status_code == 200, first.json()
     assert first.json()["count"] == 3
     listed = [job["id"] for job in first.json()["results"] + second.json()["results"]]
     assert listed == started[::-1]
