@@ -307,3 +307,22 @@ def test_the_import_sweep_runs_as_often_as_its_threshold(settings):
         "task": "catalog.product_imports_requeue",
         "schedule": settings.JOB_REQUEUE_AFTER_SECONDS,
     }
+
+
+def test_the_schema_documents_listing_imports_and_their_statuses(client):
+    response = client.get("/catalog/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    schema = response.json()
+    listing = schema["paths"][IMPORTS_URL]["get"]["responses"]["200"]
+    assert listing["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PaginatedProductImportOutputList"
+    }
+    job = schema["components"]["schemas"]["ProductImportOutput"]["properties"]
+    status_enum = job["status"]["$ref"].rsplit("/", 1)[-1]
+    assert schema["components"]["schemas"][status_enum]["enum"] == [
+        "QUEUED",
+        "RUNNING",
+        "SUCCEEDED",
+        "FAILED",
+    ]
+    assert "error" in job

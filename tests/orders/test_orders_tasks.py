@@ -191,3 +191,14 @@ def test_the_export_sweep_runs_as_often_as_its_threshold(settings):
         "task": "orders.exports_requeue",
         "schedule": settings.JOB_REQUEUE_AFTER_SECONDS,
     }
+
+
+def test_the_schema_names_the_job_status_enum_apart_from_the_order_status_enum(client):
+    response = client.get("/orders/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    schemas = response.json()["components"]["schemas"]
+    assert schemas["JobStatusEnum"]["enum"] == ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"]
+    assert schemas["OrderExportOutput"]["properties"]["status"] == {
+        "$ref": "#/components/schemas/JobStatusEnum"
+    }
+    assert "PENDING" in schemas["OrderStatusEnum"]["enum"]
