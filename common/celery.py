@@ -1,6 +1,15 @@
-"""Builds each service's Celery app from its Django settings (the `CELERY_` ones)."""
+"""Celery in every service: the app built from settings, and the one way to queue a task by name."""
 
-from celery import Celery
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import partial
+
+import structlog
+from celery import Celery, current_app
+from django.db import transaction
+from kombu import Producer
+
+logger = structlog.get_logger(__name__)
 
 
 def create_celery_app(*, service: str) -> Celery:
@@ -9,3 +18,32 @@ def create_celery_app(*, service: str) -> Celery:
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.autodiscover_tasks()
     return app
+
+
+@contextmanager
+def connected_producer() -> Iterator[Producer]:
+    """A producer whose connection to the broker was tried once: kombu would otherwise retry for
+    seconds inside the request that sends."""
+    with current_app.producer_or_acquire() as producer:
+        producer.connection.ensure_connection(max_retries=0)
+        yield producer
+
+
+def enqueue_after_commit(task_name: str, *args: str, countdown: float | None = None) -> None:
+    """Sends the task named `task_name` with `args` once the current transaction commits (at once
+    outside one). Services name their tasks rather than import them, as tasks import services."""
+    transaction.on_commit(partial(enqueue, task_name, *args, countdown=countdown))
+
+
+def enqueue(task_name: str, *args: str, countdown: float | None = None) -> bool:
+    """Sends the task now; a broker that refuses it is logged, never raised, and False returned:
+    the work must stay recoverable from its database row (a sweep sends it again)."""
+    try:
+        with connected_producer() as producer:
+            current_app.signature(task_name, args=args).apply_async(
+                countdown=countdown, producer=producer, retry=False
+            )
+    except Exception:
+        logger.warning("task_not_sent", task=task_name, args=list(args), exc_info=True)
+        return False
+    return True

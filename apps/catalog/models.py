@@ -5,6 +5,8 @@ import uuid
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from common.jobs import Job
+
 
 class Category(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -52,17 +54,10 @@ class Product(models.Model):
         return f"{self.name} ({self.sku})"
 
 
-class ProductImport(models.Model):
+class ProductImport(Job):
     """A CSV file of products being upserted by sku; progress is saved with every chunk, so a
     worker that dies resumes where the last chunk committed."""
 
-    class Status(models.TextChoices):
-        QUEUED = "queued", "Queued"
-        RUNNING = "running", "Running"
-        FINISHED = "finished", "Finished"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     # Kept in the database rather than on disk: the worker that runs the job may be elsewhere.
     source = models.TextField()
     file_name = models.CharField(max_length=255, blank=True)
@@ -70,12 +65,6 @@ class ProductImport(models.Model):
     processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
-    requested_by = models.CharField(max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ("-created_at",)
 
     def __str__(self) -> str:
         progress = f"{self.processed_rows}/{self.total_rows}"

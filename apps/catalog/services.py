@@ -10,10 +10,11 @@ from django.utils.text import slugify
 
 from apps.catalog.imports import CsvRow, UnreadableCsv, csv_rows, row_values
 from apps.catalog.models import Category, Product, ProductImport, ProductImportError
-from apps.catalog.tasks import product_import_task
 from apps.inventory.models import Stock
 from apps.inventory.services import stock_adjust
 from common.api.errors import ApplicationError
+from common.celery import enqueue_after_commit
+from common.jobs import FINISHED_STATUSES, JobStatus, job_failure_recorded, jobs_requeue_stale
 
 ALREADY_TAKEN = "Some values are already taken."
 CATEGORY_NOT_EMPTY = "The category still holds products; move or archive them first."
@@ -22,6 +23,7 @@ UNKNOWN_CATEGORY = "No category has this slug."
 IMPORT_STOCK_BELOW_RESERVED = "Stock cannot be set below what is reserved."
 IMPORT_NO_SLUG = "No slug can be made from this name; give one."
 IMPORT_ROW_CONFLICT = "Another change to the same product got in first; import the row again."
+PRODUCT_IMPORT_TASK = "catalog.product_import_run"
 # Rows applied per transaction: progress shows after every chunk, and a crash undoes one at most.
 IMPORT_CHUNK_SIZE = 200
 
@@ -168,24 +170,33 @@ def product_import_start(*, source: str, file_name: str, requested_by: str) -> P
     product_import = ProductImport.objects.create(
         source=source, file_name=file_name, total_rows=len(rows), requested_by=requested_by
     )
-    transaction.on_commit(lambda: product_import_task.delay(str(product_import.id)))
+    enqueue_after_commit(PRODUCT_IMPORT_TASK, str(product_import.id))
     return product_import
 
 
 def product_import_run(*, import_id: uuid.UUID | str) -> ProductImport:
     """Applies the rows left to do, a chunk per transaction together with the job's progress,
-    so a second run of the same job (a redelivered task) never applies a row twice."""
-    rows = csv_rows(ProductImport.objects.values_list("source", flat=True).get(id=import_id))
-    while True:
-        with transaction.atomic():
-            product_import = ProductImport.objects.select_for_update().get(id=import_id)
-            chunk = rows[product_import.processed_rows :][:IMPORT_CHUNK_SIZE]
-            if not chunk:
-                product_import.status = ProductImport.Status.FINISHED
-                product_import.finished_at = product_import.finished_at or timezone.now()
-                product_import.save(update_fields=["status", "finished_at"])
-                return product_import
-            _import_chunk(product_import, chunk)
+    so a second run of the same job (a redelivered task) never applies a row twice. An error
+    other than a refused row ends the job FAILED with it."""
+    with job_failure_recorded(model=ProductImport, job_id=import_id):
+        rows = csv_rows(ProductImport.objects.values_list("source", flat=True).get(id=import_id))
+        while True:
+            with transaction.atomic():
+                product_import = ProductImport.objects.select_for_update().get(id=import_id)
+                if product_import.status in FINISHED_STATUSES:
+                    return product_import
+                chunk = rows[product_import.processed_rows :][:IMPORT_CHUNK_SIZE]
+                if not chunk:
+                    product_import.status = JobStatus.SUCCEEDED
+                    product_import.finished_at = timezone.now()
+                    product_import.save(update_fields=["status", "finished_at"])
+                    return product_import
+                _import_chunk(product_import, chunk)
+
+
+def product_imports_requeue() -> int:
+    """Sends again the imports whose task was lost; see common.jobs.jobs_requeue_stale."""
+    return jobs_requeue_stale(model=ProductImport, task_name=PRODUCT_IMPORT_TASK)
 
 
 def _import_chunk(product_import: ProductImport, chunk: list[CsvRow]) -> None:
@@ -205,7 +216,7 @@ def _import_chunk(product_import: ProductImport, chunk: list[CsvRow]) -> None:
         else:
             product_import.updated_count += 1
     product_import.processed_rows += len(chunk)
-    product_import.status = ProductImport.Status.RUNNING
+    product_import.status = JobStatus.RUNNING
     product_import.save()
 
 

@@ -2,7 +2,6 @@
 
 from apps.notifications import services
 from apps.notifications.models import NotificationKind
-from apps.notifications.tasks import webhook_deliveries_dispatch
 from common.events.envelope import Event
 from common.events.inbox import handler
 
@@ -44,4 +43,4 @@ def order_email(event: Event) -> None:
     key="order_events__dispatch_webhooks",
 )
 def order_webhooks(event: Event) -> None:
-    webhook_deliveries_dispatch(services.webhook_deliveries_create(event=event))
+    services.webhook_deliveries_create(event=event)

@@ -27,6 +27,7 @@ from apps.notifications.models import (
 from apps.notifications.signing import webhook_headers, webhook_secret_generate
 from apps.notifications.targets import UnsafeTarget, target_post, target_resolve
 from common.api.errors import ApplicationError
+from common.celery import enqueue_after_commit
 from common.events.envelope import Event
 
 URL_REFUSED = "Webhooks may only be sent to public http(s) addresses."
@@ -37,6 +38,7 @@ SUBJECTS = {
     NotificationKind.ORDER_CANCELLED: "Your order {short_id} was cancelled",
     NotificationKind.ORDER_REFUNDED: "Your order {short_id} was refunded",
 }
+WEBHOOK_DELIVERY_ATTEMPT_TASK = "notifications.webhook_delivery_attempt"
 # How long a worker holds a delivery it is attempting before the sweep may try it again.
 ATTEMPT_LEASE_SECONDS = 60
 
@@ -160,14 +162,15 @@ def webhook_endpoint_delete(*, endpoint: WebhookEndpoint) -> None:
 @transaction.atomic
 def webhook_deliveries_create(*, event: Event) -> list[WebhookDelivery]:
     """One delivery of `event` per active endpoint of the order's own customer subscribed to its
-    type; a redelivered event adds none (unique per endpoint and event)."""
+    type, its first attempt queued after commit; a redelivered event adds none (unique per
+    endpoint and event), and its attempts find nothing due."""
     endpoints = WebhookEndpoint.objects.filter(
         is_active=True,
         owner_id=str(uuid.UUID(event.data["customer_id"])),
         event_types__contains=[event.type],
     )
     payload = {"type": event.type, "timestamp": event.time, "data": event.data}
-    return WebhookDelivery.objects.bulk_create(
+    deliveries = WebhookDelivery.objects.bulk_create(
         [
             WebhookDelivery(
                 endpoint=endpoint,
@@ -181,6 +184,9 @@ def webhook_deliveries_create(*, event: Event) -> list[WebhookDelivery]:
         ],
         ignore_conflicts=True,
     )
+    for delivery in deliveries:
+        enqueue_after_commit(WEBHOOK_DELIVERY_ATTEMPT_TASK, str(delivery.id))
+    return deliveries
 
 
 def webhook_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from common.api.idempotency import IdempotencyRecord
+from common.jobs import Job
 
 
 class OrderStatus(models.TextChoices):
@@ -131,30 +132,12 @@ class IdempotencyKey(IdempotencyRecord):
     """A placed order's answer, replayed to a client retrying with the same key."""
 
 
-class ExportStatus(models.TextChoices):
-    PENDING = "PENDING"
-    RUNNING = "RUNNING"
-    DONE = "DONE"
-    FAILED = "FAILED"
-
-
-class OrderExport(models.Model):
+class OrderExport(Job):
     """A CSV export of orders; the file lives in the row, so web and worker share no disk."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    requested_by = models.CharField(max_length=200)
     filters = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
-    status = models.CharField(
-        max_length=10, choices=ExportStatus.choices, default=ExportStatus.PENDING
-    )
     row_count = models.PositiveIntegerField(null=True, blank=True)
     content = models.TextField(blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ("-created_at",)
 
     def __str__(self) -> str:
         return f"Export {self.id} ({self.status})"

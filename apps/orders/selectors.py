@@ -3,13 +3,14 @@
 from django.db.models import QuerySet
 from rest_framework import status
 
-from apps.orders.models import ExportStatus, Order, OrderExport
+from apps.orders.models import Order, OrderExport
 from apps.orders.scopes import ORDER_EXPORT, ORDER_READ_ANY
 from common.api.errors import ApplicationError
 from common.auth.permissions import get_owned_or_404, owned_or_any
 from common.auth.users import TokenUser
+from common.jobs import JobStatus
 
-EXPORT_NOT_READY = "The export is not finished; its CSV can be downloaded once it is DONE."
+EXPORT_NOT_READY = "The export has no CSV yet; it can be downloaded once the job has SUCCEEDED."
 
 
 def order_list(*, viewer: TokenUser) -> QuerySet[Order]:
@@ -38,7 +39,7 @@ def order_export_get(*, viewer: TokenUser, export_id) -> OrderExport:
 def order_export_file(*, viewer: TokenUser, export_id) -> OrderExport:
     """A finished export job, for its CSV; 409 while it is still being written or has failed."""
     export = order_export_get(viewer=viewer, export_id=export_id)
-    if export.status != ExportStatus.DONE:
+    if export.status != JobStatus.SUCCEEDED:
         raise ApplicationError(
             EXPORT_NOT_READY,
             status=status.HTTP_409_CONFLICT,

@@ -12,18 +12,13 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import status
 
-from apps.orders.models import (
-    UNPAID_STATUSES,
-    ExportStatus,
-    Order,
-    OrderExport,
-    OrderLine,
-    OrderStatus,
-)
+from apps.orders.models import UNPAID_STATUSES, Order, OrderExport, OrderLine, OrderStatus
 from common.api.errors import ApplicationError
+from common.celery import enqueue_after_commit
 from common.clients.catalog import product_prices
 from common.clients.http import ServiceUnavailable
 from common.events.outbox import publish
+from common.jobs import JobStatus, job_failure_recorded, jobs_requeue_stale
 
 CATALOG_UNAVAILABLE = "The catalog cannot price this order right now; try again in a moment."
 UNKNOWN_PRODUCTS = "Some products are unknown or no longer sold."
@@ -32,6 +27,7 @@ NOT_A_CUSTOMER = "Only a customer's token may place an order."
 ORDER_NOT_CANCELLABLE = "Only an order that is not paid yet can be cancelled."
 ORDER_NOT_REFUNDABLE = "Only a confirmed order can be refunded."
 CENT = Decimal("0.01")
+ORDER_EXPORT_TASK = "orders.export_run"
 
 logger = structlog.get_logger(__name__)
 
@@ -304,12 +300,9 @@ EXPORT_COLUMNS = (
 
 @transaction.atomic
 def order_export_request(*, requested_by: str, filters: dict) -> OrderExport:
-    """A PENDING export job; a worker writes its CSV once this transaction has committed."""
-    # tasks.py imports this module to call the services, so the task is looked up here.
-    from apps.orders.tasks import order_export_run_task
-
+    """A QUEUED export job; a worker writes its CSV once this transaction has committed."""
     export = OrderExport.objects.create(requested_by=requested_by, filters=filters)
-    transaction.on_commit(lambda: order_export_run_task.delay(str(export.id)))
+    enqueue_after_commit(ORDER_EXPORT_TASK, str(export.id))
     return export
 
 
@@ -317,21 +310,21 @@ def order_export_run(*, export_id: str | uuid.UUID) -> OrderExport:
     """Writes the CSV of the orders matching the job's filters into the job; runs once."""
     with transaction.atomic():
         export = OrderExport.objects.select_for_update().get(id=export_id)
-        if export.status != ExportStatus.PENDING:
+        if export.status != JobStatus.QUEUED:
             return export
-        export.status = ExportStatus.RUNNING
+        export.status = JobStatus.RUNNING
         export.save(update_fields=["status"])
-    try:
+    with job_failure_recorded(model=OrderExport, job_id=export.id):
         export.content, export.row_count = orders_csv(filters=export.filters)
-    except Exception as error:
-        export.status, export.error = ExportStatus.FAILED, repr(error)
-        export.finished_at = timezone.now()
-        export.save(update_fields=["status", "error", "finished_at"])
-        raise
-    export.status = ExportStatus.DONE
+    export.status = JobStatus.SUCCEEDED
     export.finished_at = timezone.now()
     export.save(update_fields=["content", "row_count", "status", "finished_at"])
     return export
+
+
+def order_exports_requeue() -> int:
+    """Sends again the exports whose task was lost; see common.jobs.jobs_requeue_stale."""
+    return jobs_requeue_stale(model=OrderExport, task_name=ORDER_EXPORT_TASK)
 
 
 def orders_csv(*, filters: dict) -> tuple[str, int]:

@@ -1,4 +1,4 @@
-"""Orders' Celery tasks: the saga deadline sweep, key expiry and the CSV export job."""
+"""Orders' Celery tasks: saga deadlines, key expiry, the CSV export job and lost exports' sweep."""
 
 from celery import shared_task
 
@@ -8,6 +8,7 @@ from common.api.idempotency import idempotency_keys_expire
 
 SAGA_DEADLINES_TASK = "orders.saga_deadlines"
 IDEMPOTENCY_KEYS_EXPIRE_TASK = "orders.idempotency_keys_expire"
+EXPORTS_REQUEUE_TASK = "orders.exports_requeue"
 
 
 @shared_task(name=SAGA_DEADLINES_TASK, ignore_result=True)
@@ -20,6 +21,11 @@ def idempotency_keys_expire_task() -> int:
     return idempotency_keys_expire(model=IdempotencyKey)
 
 
-@shared_task(name="orders.export_run", ignore_result=True)
+@shared_task(name=services.ORDER_EXPORT_TASK, ignore_result=True)
 def order_export_run_task(export_id: str) -> None:
     services.order_export_run(export_id=export_id)
+
+
+@shared_task(name=EXPORTS_REQUEUE_TASK, ignore_result=True)
+def order_exports_requeue_task() -> int:
+    return services.order_exports_requeue()

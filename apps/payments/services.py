@@ -15,14 +15,17 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from apps.payments import tasks
 from apps.payments.models import Payment, PaymentStatus
 from apps.payments.providers import ProviderResult, ProviderUnavailable, provider_for
 from common.api.errors import ApplicationError
+from common.celery import enqueue, enqueue_after_commit
 from common.events.outbox import publish
 
 NO_PAYMENT_TO_REFUND = "No payment exists for this order yet; the refund waits for it."
 PROVIDER_UNAVAILABLE_REASON = "provider_unavailable"
+# The names these tasks had before they were named here: messages already queued keep working.
+PAYMENT_CHARGE_TASK = "apps.payments.tasks.payment_charge_task"
+PAYMENT_REFUND_TASK = "apps.payments.tasks.payment_refund_task"
 
 logger = structlog.get_logger(__name__)
 
@@ -49,7 +52,7 @@ def payment_request(
         },
     )
     if payment.status == PaymentStatus.PENDING:
-        _queue(tasks.payment_charge_task, payment)
+        enqueue_after_commit(PAYMENT_CHARGE_TASK, str(payment.id))
     return payment
 
 
@@ -91,7 +94,7 @@ def _charge_settle(*, payment: Payment, result: ProviderResult) -> Payment:
         payment.save()
         publish("payment.succeeded", _money_data(payment))
         if payment.refund_requested_at is not None:
-            _queue(tasks.payment_refund_task, payment)
+            enqueue_after_commit(PAYMENT_REFUND_TASK, str(payment.id))
     else:
         payment.status = PaymentStatus.FAILED
         payment.failure_reason = result.decline_reason
@@ -120,7 +123,7 @@ def payment_refund_request(*, order_id: uuid.UUID) -> Payment:
     if payment.status == PaymentStatus.SUCCEEDED:
         # Asking again after a failed refund is how it gets another try.
         payment.refund_failure_reason = ""
-        _queue(tasks.payment_refund_task, payment)
+        enqueue_after_commit(PAYMENT_REFUND_TASK, str(payment.id))
     payment.save(update_fields=["refund_requested_at", "refund_failure_reason", "updated_at"])
     return payment
 
@@ -176,24 +179,15 @@ def payment_resume_stalled() -> int:
         refund_requested_at__isnull=False,
         refund_failure_reason="",
     )
-    resumed = 0
-    for task, payments in (
-        (tasks.payment_charge_task, charges),
-        (tasks.payment_refund_task, refunds),
-    ):
-        for payment_id in payments.values_list("id", flat=True):
-            task.delay(str(payment_id))
-            resumed += 1
-    return resumed
+    return sum(
+        enqueue(task_name, str(payment_id))
+        for task_name, payments in ((PAYMENT_CHARGE_TASK, charges), (PAYMENT_REFUND_TASK, refunds))
+        for payment_id in payments.values_list("id", flat=True)
+    )
 
 
 def _locked(payment_id: uuid.UUID | str) -> Payment:
     return Payment.objects.select_for_update().get(id=payment_id)
-
-
-def _queue(task, payment: Payment) -> None:
-    payment_id = str(payment.id)
-    transaction.on_commit(lambda: task.delay(payment_id))
 
 
 def _money_data(payment: Payment) -> dict:

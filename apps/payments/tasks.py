@@ -33,14 +33,14 @@ class ProviderCallTask(Task):
             abandon(payment_id=payment_id)
 
 
-@shared_task(base=ProviderCallTask, bind=True)
+@shared_task(name=services.PAYMENT_CHARGE_TASK, base=ProviderCallTask, bind=True)
 def payment_charge_task(self, payment_id: str) -> None:
     self.call_or_abandon(
         services.payment_charge, services.payment_charge_abandon, payment_id=payment_id
     )
 
 
-@shared_task(base=ProviderCallTask, bind=True)
+@shared_task(name=services.PAYMENT_REFUND_TASK, base=ProviderCallTask, bind=True)
 def payment_refund_task(self, payment_id: str) -> None:
     self.call_or_abandon(
         services.payment_refund, services.payment_refund_abandon, payment_id=payment_id

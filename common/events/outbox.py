@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from common.celery import connected_producer
 from common.events.envelope import envelope_for
 from common.events.models import OutboxEvent
 from common.events.subscriptions import EXCHANGE, subscriber_queues
@@ -74,9 +75,7 @@ def send_to_broker(envelopes: list[dict]) -> None:
     # A test setting: every event goes out twice, to prove consumers are idempotent.
     copies = 2 if settings.EVENTS_PUBLISH_TWICE else 1
     queues = subscriber_queues()
-    with current_app.producer_or_acquire() as producer:
-        # One try: kombu would otherwise retry for seconds inside the request that published.
-        producer.connection.ensure_connection(max_retries=0)
+    with connected_producer() as producer:
         for envelope in envelopes:
             for _ in range(copies):
                 current_app.send_task(

@@ -6,11 +6,18 @@ from common.settings.base import CELERY_BEAT_SCHEDULE, INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "apps.catalog", "apps.inventory"]
 
+# A job still QUEUED this long after it was created lost its task; the sweep (as often) resends it.
+JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
+
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,
     "expire-reservations": {
         "task": "catalog.reservations_expire",
         "schedule": environment.integer("RESERVATION_SWEEP_SECONDS", default=30, minimum=1),
+    },
+    "requeue-product-imports": {
+        "task": "catalog.product_imports_requeue",
+        "schedule": JOB_REQUEUE_AFTER_SECONDS,
     },
 }
 

@@ -6,10 +6,17 @@ from common.settings.base import CELERY_BEAT_SCHEDULE, INSTALLED_APPS, SPECTACUL
 
 INSTALLED_APPS = [*INSTALLED_APPS, "apps.orders"]
 
+# An export still QUEUED this long after it was created lost its task; the sweep (as often) resends.
+JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
+
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,
     "order-saga-deadlines": {"task": "orders.saga_deadlines", "schedule": 10},
     "idempotency-keys-expire": {"task": "orders.idempotency_keys_expire", "schedule": 3600},
+    "requeue-order-exports": {
+        "task": "orders.exports_requeue",
+        "schedule": JOB_REQUEUE_AFTER_SECONDS,
+    },
 }
 
 SPECTACULAR_SETTINGS = {
@@ -17,7 +24,7 @@ SPECTACULAR_SETTINGS = {
     # Orders and export jobs both have a `status`; name each choice set once in the schema.
     "ENUM_NAME_OVERRIDES": {
         "OrderStatusEnum": "apps.orders.models.OrderStatus",
-        "ExportStatusEnum": "apps.orders.models.ExportStatus",
+        "JobStatusEnum": "common.jobs.JobStatus",
     },
 }
 

@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from apps.catalog.models import ProductImport, ProductImportError
 from apps.inventory.models import Reservation, StockAdjustment
 from apps.inventory.services import stock_reserve
+from common.jobs import JobStatus
 from tests.catalog.conftest import stock_of
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,22 @@ def test_a_manager_saving_stock_records_an_adjustment_and_keeps_reservations(
     assert stock_of(held_tea) == (12, 3)
     adjustment = StockAdjustment.objects.get()
     assert (adjustment.delta, adjustment.actor) == (2, "operator@mercato.test")
+
+
+def test_a_failed_import_shows_its_status_and_error(operator_client):
+    client = operator_client(*SUPPORT)
+    job = ProductImport.objects.create(
+        source="sku\n",
+        total_rows=1,
+        requested_by="tests",
+        status=JobStatus.FAILED,
+        error="RuntimeError: the disk is full",
+    )
+
+    listed = client.get("/catalog/admin/catalog/productimport/?status__exact=FAILED")
+    page = client.get(f"/catalog/admin/catalog/productimport/{job.id}/change/")
+
+    assert listed.status_code == page.status_code == 200
+    assert f"{job.id}".encode() in listed.content
+    assert b"Failed" in page.content
+    assert b"RuntimeError: the disk is full" in page.content

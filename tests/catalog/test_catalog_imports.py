@@ -2,15 +2,19 @@
 bad rows reported by row and field and skipped."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from apps.catalog import services
 from apps.catalog.models import Product, ProductImport
+from apps.catalog.tasks import product_imports_requeue_task
 from apps.inventory.models import Stock, StockAdjustment
 from apps.inventory.services import stock_reserve
+from common.testing.celery import broker_unreachable
 from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +44,7 @@ def csv_of(*rows: str, header: str = HEADER) -> str:
     return "\n".join([header, *rows]) + "\n"
 
 
-def test_an_import_creates_and_updates_products_and_reports_the_finished_job(
+def test_an_import_creates_and_updates_products_and_reports_the_succeeded_job(
     api_client, upload, manager, coffee
 ):
     existing = ProductFactory(sku="KEN-AA", slug="kenya", category=coffee, price=Decimal("1.00"))
@@ -57,12 +61,13 @@ def test_an_import_creates_and_updates_products_and_reports_the_finished_job(
     assert response.status_code == 202
     job = ProductImport.objects.get()
     assert response["Location"] == f"http://testserver{IMPORTS_URL}{job.id}/"
-    assert response.json()["status"] == "queued"
+    assert response.json()["status"] == "QUEUED"
     assert response.json()["total_rows"] == 3
     shown = api_client.get(response["Location"], **manager).json()
     assert shown == {
         "id": str(job.id),
-        "status": "finished",
+        "status": "SUCCEEDED",
+        "error": "",
         "file_name": "products.csv",
         "total_rows": 3,
         "processed_rows": 3,
@@ -113,7 +118,7 @@ def test_bad_rows_are_reported_by_row_and_field_and_the_good_ones_applied(
     )
 
     job = api_client.get(response["Location"], **manager).json()
-    assert (job["status"], job["total_rows"], job["processed_rows"]) == ("finished", 10, 10)
+    assert (job["status"], job["total_rows"], job["processed_rows"]) == ("SUCCEEDED", 10, 10)
     assert (job["created"], job["updated"]) == (2, 0)
     assert [(error["row"], error["field"]) for error in job["errors"]] == [
         (3, "price"),
@@ -185,6 +190,10 @@ def test_imports_need_the_import_scope(api_client, upload, customer_headers, man
     assert api_client.get(f"{IMPORTS_URL}{uuid.uuid4()}/", **manager).status_code == 404
 
 
+class WorkerKilled(BaseException):
+    """Stands in for a worker killed mid-job: nothing in the job sees it as an error."""
+
+
 def test_a_job_saves_progress_per_chunk_and_resumes_after_a_crash(monkeypatch, coffee):
     source = csv_of(*(f"SKU-{n},Product {n},,1.00,EUR,coffee,,," for n in range(5)))
     job = ProductImport.objects.create(source=source, total_rows=5, requested_by="tests")
@@ -193,15 +202,15 @@ def test_a_job_saves_progress_per_chunk_and_resumes_after_a_crash(monkeypatch, c
 
     def crash_on_the_fourth_row(values, categories, product_import):
         if values["sku"] == "SKU-3":
-            raise RuntimeError("worker lost")
+            raise WorkerKilled
         return apply_row(values, categories, product_import)
 
     monkeypatch.setattr(services, "_import_row", crash_on_the_fourth_row)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(WorkerKilled):
         services.product_import_run(import_id=job.id)
 
     job.refresh_from_db()
-    assert (job.status, job.processed_rows, job.created_count) == ("running", 2, 2)
+    assert (job.status, job.processed_rows, job.created_count) == ("RUNNING", 2, 2)
     assert Product.objects.count() == 2
 
     monkeypatch.setattr(services, "_import_row", apply_row)
@@ -209,8 +218,36 @@ def test_a_job_saves_progress_per_chunk_and_resumes_after_a_crash(monkeypatch, c
     services.product_import_run(import_id=job.id)
 
     job.refresh_from_db()
-    assert (job.status, job.processed_rows, job.created_count) == ("finished", 5, 5)
+    assert (job.status, job.processed_rows, job.created_count) == ("SUCCEEDED", 5, 5)
     assert Product.objects.count() == 5
+
+
+def test_an_unexpected_error_ends_the_job_failed_with_it_and_a_redelivery_leaves_it_so(
+    api_client, manager, monkeypatch, coffee
+):
+    source = csv_of(*(f"SKU-{n},Product {n},,1.00,EUR,coffee,,," for n in range(5)))
+    job = ProductImport.objects.create(source=source, total_rows=5, requested_by="tests")
+    monkeypatch.setattr(services, "IMPORT_CHUNK_SIZE", 2)
+    apply_row = services._import_row
+
+    def fail_on_the_fourth_row(values, categories, product_import):
+        if values["sku"] == "SKU-3":
+            raise RuntimeError("the disk is full")
+        return apply_row(values, categories, product_import)
+
+    monkeypatch.setattr(services, "_import_row", fail_on_the_fourth_row)
+    with pytest.raises(RuntimeError):
+        services.product_import_run(import_id=job.id)
+    failed = api_client.get(f"{IMPORTS_URL}{job.id}/", **manager).json()
+    monkeypatch.setattr(services, "_import_row", apply_row)
+    services.product_import_run(import_id=job.id)
+    redelivered = api_client.get(f"{IMPORTS_URL}{job.id}/", **manager).json()
+
+    assert (failed["status"], failed["processed_rows"]) == ("FAILED", 2), failed
+    assert failed["error"] == "RuntimeError: the disk is full"
+    assert failed["finished_at"] is not None
+    assert redelivered == failed
+    assert Product.objects.count() == 2
 
 
 def test_reading_a_job_costs_the_same_queries_however_many_rows_failed(
@@ -225,3 +262,67 @@ def test_reading_a_job_costs_the_same_queries_however_many_rows_failed(
         response = api_client.get(f"{IMPORTS_URL}{many}/", **manager)
 
     assert len(response.json()["errors"]) == 30 * 4
+
+
+def test_import_jobs_are_listed_newest_first_a_page_at_a_time(
+    api_client, upload, manager, customer_headers, coffee
+):
+    started = [
+        upload(csv_of("KEN-AA,Kenya AA,,1.00,EUR,coffee,,,"), name=f"{n}.csv").json()["id"]
+        for n in range(3)
+    ]
+
+    first = api_client.get(IMPORTS_URL, {"page_size": 2}, **manager)
+    assert first.status_code == 200, first.json()
+    second = api_client.get(first.json()["next"], **manager)
+
+    assert first.json()["count"] == 3
+    listed = [job["id"] for job in first.json()["results"] + second.json()["results"]]
+    assert listed == started[::-1]
+    assert first.json()["results"][0]["status"] == "SUCCEEDED"
+    assert api_client.get(IMPORTS_URL, **customer_headers).status_code == 403
+    assert api_client.get(IMPORTS_URL).status_code == 401
+
+
+def test_an_import_started_while_the_broker_is_down_answers_202_and_the_sweep_runs_it(
+    api_client, upload, manager, coffee, settings
+):
+    settings.JOB_REQUEUE_AFTER_SECONDS = 60
+    with broker_unreachable():
+        response = upload(csv_of("KEN-AA,Kenya AA,,1.00,EUR,coffee,,,"))
+    job = ProductImport.objects.get()
+
+    assert response.status_code == 202, response.json()
+    assert job.status == "QUEUED"
+    assert product_imports_requeue_task() == 0
+    ProductImport.objects.update(created_at=timezone.now() - timedelta(seconds=61))
+    assert product_imports_requeue_task() == 1
+    shown = api_client.get(response["Location"], **manager).json()
+    assert (shown["status"], shown["created"]) == ("SUCCEEDED", 1), shown
+    assert product_imports_requeue_task() == 0
+
+
+def test_the_import_sweep_runs_as_often_as_its_threshold(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["requeue-product-imports"] == {
+        "task": "catalog.product_imports_requeue",
+        "schedule": settings.JOB_REQUEUE_AFTER_SECONDS,
+    }
+
+
+def test_the_schema_documents_listing_imports_and_their_statuses(client):
+    response = client.get("/catalog/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    schema = response.json()
+    listing = schema["paths"][IMPORTS_URL]["get"]["responses"]["200"]
+    assert listing["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/PaginatedProductImportOutputList"
+    }
+    job = schema["components"]["schemas"]["ProductImportOutput"]["properties"]
+    status_enum = job["status"]["$ref"].rsplit("/", 1)[-1]
+    assert schema["components"]["schemas"][status_enum]["enum"] == [
+        "QUEUED",
+        "RUNNING",
+        "SUCCEEDED",
+        "FAILED",
+    ]
+    assert "error" in job

@@ -30,11 +30,13 @@ BASE_PORT = 18000
 START_TIMEOUT_SECONDS = 180
 BROKER = os.environ.get("E2E_BROKER", "redis")
 RABBITMQ = ("127.0.0.1", 5672)
-# Short enough that retries, dead letters and the outbox sweep happen within a test's patience.
+# Short enough that retries, dead letters, the outbox sweep and the job sweeps happen within a
+# test's patience.
 QUICK_RETRIES = {
     "EVENT_HANDLER_MAX_ATTEMPTS": "3",
     "EVENT_RETRY_BACKOFF_SECONDS": "1",
     "OUTBOX_SWEEP_SECONDS": "2",
+    "JOB_REQUEUE_AFTER_SECONDS": "2",
 }
 
 

@@ -10,6 +10,8 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from apps.notifications.models import DeliveryStatus, WebhookDelivery
 from apps.notifications.services import webhook_delivery_attempt
 from apps.notifications.tasks import webhook_deliveries_sweep_task
+from common.events.models import DeadLetter
+from common.testing.celery import broker_unreachable
 from common.testing.events import deliver, event_data
 from common.testing.servers import free_port
 from tests.notifications.conftest import WEBHOOK_TARGET
@@ -181,6 +183,19 @@ def test_the_sweep_sends_a_delivery_whose_queued_attempt_was_lost(
 
     assert webhook_deliveries_sweep_task() == 1
 
+    assert WebhookDelivery.objects.get().status == DeliveryStatus.SUCCEEDED
+    assert len(webhook_receiver.requests) == 1
+
+
+def test_an_event_handled_while_the_broker_is_down_keeps_its_delivery_for_the_sweep(
+    endpoint, webhook_receiver, customer_id, django_capture_on_commit_callbacks
+):
+    with broker_unreachable():
+        deliver_order_event("order.created", customer_id, django_capture_on_commit_callbacks)
+
+    assert WebhookDelivery.objects.get().attempts == 0
+    assert not DeadLetter.objects.exists()
+    assert webhook_deliveries_sweep_task() == 1
     assert WebhookDelivery.objects.get().status == DeliveryStatus.SUCCEEDED
     assert len(webhook_receiver.requests) == 1
 

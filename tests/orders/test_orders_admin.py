@@ -2,7 +2,8 @@
 
 import pytest
 
-from apps.orders.models import OrderStatus
+from apps.orders.models import OrderExport, OrderStatus
+from common.jobs import JobStatus
 from tests.orders.conftest import order_in
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +30,18 @@ def test_an_operator_without_read_any_does_not_see_orders(operator_client):
     client = operator_client("orders.admin.access", "catalog.product.read")
 
     assert client.get(ORDERS_ADMIN).status_code == 403
+
+
+def test_a_failed_export_shows_its_status_and_error(operator_client):
+    client = operator_client("orders.admin.access", "orders.order.export")
+    export = OrderExport.objects.create(
+        requested_by="finance-1", status=JobStatus.FAILED, error="ValidationError: not a time"
+    )
+
+    listed = client.get("/orders/admin/orders/orderexport/?status__exact=FAILED")
+    page = client.get(f"/orders/admin/orders/orderexport/{export.id}/change/")
+
+    assert listed.status_code == page.status_code == 200
+    assert str(export.id).encode() in listed.content
+    assert b"Failed" in page.content
+    assert b"ValidationError: not a time" in page.content

@@ -8,9 +8,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from apps.orders.models import ExportStatus, Order, OrderExport, OrderStatus
+from apps.orders.models import Order, OrderExport, OrderStatus
 from apps.orders.services import orders_expire_unpaid
-from apps.orders.tasks import order_export_run_task, order_saga_deadlines_task
+from apps.orders.tasks import (
+    order_export_run_task,
+    order_exports_requeue_task,
+    order_saga_deadlines_task,
+)
+from common.jobs import JobStatus
+from common.testing.celery import broker_unreachable
 from common.testing.events import published_data
 from tests.orders.conftest import FINANCE_SCOPES, ORDERS_URL, order_in
 
@@ -82,8 +88,8 @@ def test_an_export_job_writes_the_matching_orders_as_csv(
     download = api_client.get(job["download_url"], **finance.headers)
 
     assert requested.status_code == 202
-    assert requested.json()["status"] == "PENDING"
-    assert job["status"] == "DONE"
+    assert requested.json()["status"] == "QUEUED"
+    assert job["status"] == "SUCCEEDED"
     assert job["row_count"] == 1
     assert download.status_code == 200
     assert download["Content-Type"].startswith("text/csv")
@@ -114,7 +120,7 @@ def test_an_export_job_runs_once():
     order_export_run_task(str(export.id))
 
     export.refresh_from_db()
-    assert export.status == ExportStatus.DONE
+    assert export.status == JobStatus.SUCCEEDED
     assert export.row_count == len(rows(export.content)) == 1
 
 
@@ -127,7 +133,8 @@ def test_a_failing_export_job_is_marked_failed_with_its_error():
         order_export_run_task(str(export.id))
 
     export.refresh_from_db()
-    assert export.status == ExportStatus.FAILED
+    assert export.status == JobStatus.FAILED
+    assert export.error.startswith("ValidationError: ")
     assert "not a time" in export.error
     assert export.finished_at is not None
     assert export.content == ""
@@ -157,3 +164,41 @@ def test_only_the_requester_or_an_export_scope_holder_sees_a_job(api_client, cal
         api_client.get(f"{EXPORTS_URL}{export.id}/", **caller(*FINANCE_SCOPES).headers).status_code
         == 200
     )
+
+
+def test_an_export_requested_while_the_broker_is_down_answers_and_the_sweep_runs_it(
+    api_client, caller, settings, django_capture_on_commit_callbacks
+):
+    settings.JOB_REQUEUE_AFTER_SECONDS = 60
+    order_in(OrderStatus.CONFIRMED)
+    finance = caller(*FINANCE_SCOPES)
+
+    with broker_unreachable(), django_capture_on_commit_callbacks(execute=True):
+        requested = api_client.post(EXPORTS_URL, {"status": "CONFIRMED"}, **finance.headers)
+
+    assert requested.status_code == 202, requested.json()
+    assert OrderExport.objects.get().status == JobStatus.QUEUED
+    assert order_exports_requeue_task() == 0
+    OrderExport.objects.update(created_at=timezone.now() - timedelta(seconds=61))
+    assert order_exports_requeue_task() == 1
+    job = api_client.get(f"{EXPORTS_URL}{requested.json()['id']}/", **finance.headers).json()
+    assert (job["status"], job["row_count"]) == ("SUCCEEDED", 1), job
+    assert order_exports_requeue_task() == 0
+
+
+def test_the_export_sweep_runs_as_often_as_its_threshold(settings):
+    assert settings.CELERY_BEAT_SCHEDULE["requeue-order-exports"] == {
+        "task": "orders.exports_requeue",
+        "schedule": settings.JOB_REQUEUE_AFTER_SECONDS,
+    }
+
+
+def test_the_schema_names_the_job_status_enum_apart_from_the_order_status_enum(client):
+    response = client.get("/orders/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
+
+    schemas = response.json()["components"]["schemas"]
+    assert schemas["JobStatusEnum"]["enum"] == ["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"]
+    assert schemas["OrderExportOutput"]["properties"]["status"] == {
+        "$ref": "#/components/schemas/JobStatusEnum"
+    }
+    assert "PENDING" in schemas["OrderStatusEnum"]["enum"]

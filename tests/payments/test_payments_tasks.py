@@ -12,8 +12,11 @@ from apps.payments.tasks import (
     payment_refund_task,
     payment_resume_stalled_task,
 )
-from common.testing.events import published
+from common.events.models import DeadLetter, InboxEntry
+from common.testing.celery import broker_unreachable
+from common.testing.events import deliver, published
 from tests.payments.factories import PaymentFactory
+from tests.payments.test_payments_handlers import payment_requested
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +78,23 @@ def test_the_sweep_refunds_a_requested_refund_whose_task_was_lost():
     assert resumed == 1
     assert charged.status == PaymentStatus.REFUNDED
     assert len(published("payment.refunded")) == 1
+
+
+def test_a_charge_requested_while_the_broker_is_down_is_handled_and_the_sweep_charges_it(
+    run_on_commit,
+):
+    request = payment_requested("pm_card_ok")
+
+    with broker_unreachable(), run_on_commit():
+        deliver("order.payment_requested", request)
+    payment = Payment.objects.get()
+    assert (payment.status, payment.attempts) == (PaymentStatus.PENDING, 0)
+    assert InboxEntry.objects.count() == 1
+    assert not DeadLetter.objects.exists()
+
+    Payment.objects.filter(id=payment.id).update(updated_at=timezone.now() - timedelta(hours=1))
+    resumed = payment_resume_stalled_task.delay().get()
+
+    payment.refresh_from_db()
+    assert resumed == 1
+    assert payment.status == PaymentStatus.SUCCEEDED

@@ -91,6 +91,8 @@ class ProductImportErrorOutput(serializers.ModelSerializer):
 
 
 class ProductImportOutput(serializers.ModelSerializer):
+    """`error` is why the job FAILED; `errors` are the rows it skipped."""
+
     created = serializers.IntegerField(source="created_count", read_only=True)
     updated = serializers.IntegerField(source="updated_count", read_only=True)
     errors = ProductImportErrorOutput(many=True, read_only=True)
@@ -100,6 +102,7 @@ class ProductImportOutput(serializers.ModelSerializer):
         fields = (
             "id",
             "status",
+            "error",
             "file_name",
             "total_rows",
             "processed_rows",

@@ -147,11 +147,17 @@ class InternalPriceListApi(ServiceApi):
         return Response(InternalPriceListOutput({"results": products}).data)
 
 
-class ProductImportListApi(ServiceApi):
-    """Starts a product import: the CSV is checked at once, its rows are applied by a worker."""
+class ProductImportListApi(generics.ListAPIView):
+    """Import jobs, newest first; POST starts one: the CSV is checked at once, its rows are
+    applied by a worker."""
 
-    required_scopes = {"post": IMPORT_RUN}
+    required_scopes = {"get": IMPORT_RUN, "post": IMPORT_RUN}
+    serializer_class = ProductImportOutput
+    filter_backends = ()
     parser_classes = [MultiPartParser]
+
+    def get_queryset(self):
+        return product_import_list()
 
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(
@@ -178,7 +184,7 @@ class ProductImportListApi(ServiceApi):
         responses={202: ProductImportOutput},
     )
     def post(self, request):
-        source = self.parse(self.InputSerializer, request)["file"]
+        source = validated(self.InputSerializer, request)["file"]
         product_import = services.product_import_start(
             source=source, file_name=request.data["file"].name, requested_by=request.user.id
         )
