@@ -10,6 +10,8 @@ from django.db import transaction
 from kombu import Producer
 
 logger = structlog.get_logger(__name__)
+# What a task may be sent: its arguments travel as JSON.
+TaskArgument = str | int | dict[str, object]
 
 
 def create_celery_app(*, service: str) -> Celery:
@@ -29,13 +31,13 @@ def connected_producer() -> Iterator[Producer]:
         yield producer
 
 
-def enqueue_after_commit(task_name: str, *args: str, countdown: float | None = None) -> None:
+def enqueue_after_commit(task_name: str, *args: TaskArgument, countdown: float | None = None) -> None:
     """Sends the task named `task_name` with `args` once the current transaction commits (at once
     outside one). Services name their tasks rather than import them, as tasks import services."""
     transaction.on_commit(partial(enqueue, task_name, *args, countdown=countdown))
 
 
-def enqueue(task_name: str, *args: str, countdown: float | None = None) -> bool:
+def enqueue(task_name: str, *args: TaskArgument, countdown: float | None = None) -> bool:
     """Sends the task now; a broker that refuses it is logged, never raised, and False returned:
     the work must stay recoverable from its database row (a sweep sends it again)."""
     try:

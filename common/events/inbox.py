@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.api.errors import ApplicationError
+from common.celery import enqueue
 from common.events.envelope import Event, handling
 from common.events.models import DeadLetter, InboxEntry
 from common.events.types import InvalidEvent
@@ -31,6 +32,7 @@ from common.events.types import InvalidEvent
 RETRY_TASK = "mercato.events.retry"
 MAXIMUM_BACKOFF_SECONDS = 600
 INVALID_EVENT = "invalid_event"
+RETRY_NOT_QUEUED = "The broker refused the retry; the last error was"
 REPLAY_FAILED = "The handler failed again; the dead letter keeps the new error."
 
 SNAKE_CASE = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
@@ -107,12 +109,11 @@ def event_handle(*, event: Event, envelope: dict, handler_name: str, attempt: in
                 envelope=envelope, handler=handler_name, error=repr(error), attempts=attempt
             )
             return
-        # Imported here: the task module is built on this one.
-        from common.events.tasks import retry_event_handler
-
-        retry_event_handler.apply_async(
-            args=[envelope, handler_name, attempt + 1],
-            queue=settings.SERVICE_NAME,
+        retry_queued = enqueue(
+            RETRY_TASK,
+            envelope,
+            handler_name,
+            attempt + 1,
             countdown=get_exponential_backoff_interval(
                 factor=settings.EVENT_RETRY_BACKOFF_SECONDS,
                 retries=attempt - 1,
@@ -120,6 +121,14 @@ def event_handle(*, event: Event, envelope: dict, handler_name: str, attempt: in
                 full_jitter=True,
             ),
         )
+        if not retry_queued:
+            # The delivery is acknowledged either way; the dead letter keeps the event replayable.
+            dead_letter_record(
+                envelope=envelope,
+                handler=handler_name,
+                error=f"{RETRY_NOT_QUEUED} {error!r}",
+                attempts=attempt,
+            )
 
 
 def handler_apply(*, event: Event, handler_name: str) -> bool:

@@ -9,6 +9,7 @@ from common.events import inbox
 from common.events.envelope import Event, envelope_for
 from common.events.inbox import (
     INVALID_EVENT,
+    RETRY_NOT_QUEUED,
     dead_letter_record,
     dead_letter_replay,
     event_consume,
@@ -16,6 +17,7 @@ from common.events.inbox import (
 )
 from common.events.models import DeadLetter, InboxEntry, OutboxEvent
 from common.events.outbox import publish
+from common.testing.celery import broker_unreachable
 from common.testing.events import deliver, event_data
 
 pytestmark = pytest.mark.django_db
@@ -184,3 +186,18 @@ def test_a_retry_or_dead_letter_naming_a_handler_by_its_python_path_runs_it_unde
 
     assert applied == [uuid.UUID(retried["id"]), uuid.UUID(dead["id"])]
     assert set(InboxEntry.objects.values_list("handler", flat=True)) == {"stock_reserved__record"}
+
+
+def test_a_retry_the_broker_refuses_leaves_the_event_in_the_dead_letters(handled, settings):
+    settings.EVENT_HANDLER_MAX_ATTEMPTS = 3
+    handled.fault = RuntimeError("the mail server is down")
+
+    with broker_unreachable():
+        envelope = deliver("stock.reserved", event_data("stock.reserved"))
+
+    assert len(handled.calls) == 1
+    dead_letter = DeadLetter.objects.get()
+    assert (dead_letter.event_id, dead_letter.handler) == (uuid.UUID(envelope["id"]), HANDLER)
+    assert dead_letter.attempts == 1
+    assert dead_letter.error.startswith(RETRY_NOT_QUEUED)
+    assert "the mail server is down" in dead_letter.error
