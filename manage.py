@@ -48,13 +48,12 @@ def run_for_all(arguments: list[str]) -> int:
 
 
 def main(argv: list[str]) -> int:
-    from common.settings import ConfigurationError
+    from common.settings import ConfigurationError, stop_on_configuration_error
 
     try:
         return dispatch(argv)
     except ConfigurationError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        return 2
+        stop_on_configuration_error(error)
 
 
 def is_local_checkout() -> bool:

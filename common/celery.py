@@ -9,13 +9,17 @@ from celery import Celery, current_app
 from django.db import transaction
 from kombu import Producer
 
+from common.settings import settings_validated
+
 logger = structlog.get_logger(__name__)
 # What a task may be sent: its arguments travel as JSON.
 TaskArgument = str | int | dict[str, object]
 
 
 def create_celery_app(*, service: str) -> Celery:
-    """Celery's Django fixup closes inherited database connections in every prefork child."""
+    """Celery's Django fixup closes inherited database connections in every prefork child. The
+    settings load first, so a worker or beat with a bad environment stops with the one line."""
+    settings_validated()
     app = Celery(service)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.autodiscover_tasks()
@@ -31,7 +35,9 @@ def connected_producer() -> Iterator[Producer]:
         yield producer
 
 
-def enqueue_after_commit(task_name: str, *args: TaskArgument, countdown: float | None = None) -> None:
+def enqueue_after_commit(
+    task_name: str, *args: TaskArgument, countdown: float | None = None
+) -> None:
     """Sends the task named `task_name` with `args` once the current transaction commits (at once
     outside one). Services name their tasks rather than import them, as tasks import services."""
     transaction.on_commit(partial(enqueue, task_name, *args, countdown=countdown))

@@ -2,10 +2,11 @@
 
 import os
 import shutil
-import sys
 from pathlib import Path
 
 from prometheus_client import multiprocess
+
+from common.settings import settings_validated
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -25,25 +26,11 @@ if Path("/dev/shm").is_dir():
 def on_starting(server) -> None:
     """Checks the environment before any worker boots; then empties the metrics directory, whose
     files from a previous run's workers would be counted again."""
-    stop_on_configuration_error()
+    settings_validated()
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
         Path(directory).mkdir(parents=True)
-
-
-def stop_on_configuration_error() -> None:
-    """A missing or malformed variable stops the master with manage.py's one line and exit code,
-    rather than a traceback from every worker that tries to boot."""
-    from django.conf import settings
-
-    from common.settings import ConfigurationError
-
-    try:
-        settings.INSTALLED_APPS  # noqa: B018 - loading the settings validates the environment
-    except ConfigurationError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
-        sys.exit(2)
 
 
 def child_exit(server, worker) -> None:

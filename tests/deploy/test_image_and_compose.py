@@ -186,7 +186,7 @@ def test_the_web_role_serves_probes_and_collected_static_files_with_debug_off(im
     assert pod_ip.status_code == 400
 
 
-@pytest.mark.parametrize("role", ["migrate", "web"])
+@pytest.mark.parametrize("role", ["migrate", "web", "worker", "beat"])
 def test_without_database_url_the_images_roles_stop_naming_it(image_tree, role):
     """A missing Secret is a one-line configuration error, never a throwaway embedded database:
     the image can import neither devtools nor (see above) pgserver."""
