@@ -208,7 +208,8 @@ def _import_row_or_errors(
         with transaction.atomic():
             return _import_row(values, categories, product_import), {}
     except ApplicationError as refusal:
-        return False, refusal.errors
+        # A refusal that names no field is still the row's error, not an update.
+        return False, refusal.errors or {"non_field_errors": [refusal.message]}
     except IntegrityError:
         return False, {"non_field_errors": [IMPORT_ROW_CONFLICT]}
 
@@ -222,7 +223,7 @@ def _import_row(
         raise ApplicationError(UNKNOWN_CATEGORY, errors={"category": [UNKNOWN_CATEGORY]})
     product = Product.objects.select_for_update().filter(sku=values["sku"]).first()
     created = product is None
-    if created:
+    if product is None:
         product = Product(sku=values["sku"], slug=values.get("slug") or slugify(values["name"]))
     elif "slug" in values:
         product.slug = values["slug"]

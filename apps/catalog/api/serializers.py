@@ -51,7 +51,9 @@ class ProductImportErrorOutput(serializers.ModelSerializer):
 class ProductImportOutput(serializers.ModelSerializer):
     created = serializers.IntegerField(source="created_count", read_only=True)
     updated = serializers.IntegerField(source="updated_count", read_only=True)
-    errors = ProductImportErrorOutput(many=True, read_only=True)
+    # DRF's metaclass takes declared fields off the class, so this does not replace the
+    # serializer's `errors` property; the stubs cannot know that.
+    errors = ProductImportErrorOutput(many=True, read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = ProductImport
