@@ -14,9 +14,11 @@ from apps.notifications.services import webhook_delivery_attempt
 @shared_task(name="notifications.webhook_delivery_attempt", ignore_result=True)
 def webhook_delivery_attempt_task(delivery_id: str) -> None:
     delivery = webhook_delivery_attempt(delivery_id=delivery_id)
-    if delivery is not None and delivery.status == DeliveryStatus.PENDING:
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
+        return
+    if delivery.next_attempt_at is not None:
         wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
-        webhook_delivery_attempt_task.apply_async(args=[delivery_id], countdown=max(wait, 0))
+        webhook_delivery_attempt_task.apply_async(args=(delivery_id,), countdown=max(wait, 0))
 
 
 @shared_task(name="notifications.webhook_deliveries_sweep", ignore_result=True)
