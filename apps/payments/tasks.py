@@ -18,8 +18,9 @@ class ProviderCallTask(Task):
     retry_backoff_max = 60
     retry_jitter = True
 
+    # Celery only reads max_retries, so a property may stand for the stubs' plain attribute.
     @property
-    def max_retries(self) -> int:
+    def max_retries(self) -> int:  # type: ignore[override]
         return settings.PAYMENT_MAX_RETRIES
 
     def call_or_abandon(self, call, abandon, *, payment_id: str) -> None:

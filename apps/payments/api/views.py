@@ -6,6 +6,7 @@ from apps.payments.api.filters import PaymentFilter
 from apps.payments.api.serializers import PaymentOutput
 from apps.payments.models import Payment
 from apps.payments.selectors import READ_ANY_SCOPE, READ_SCOPE, payment_list
+from common.auth.users import caller
 
 
 class PaymentReadApi(generics.GenericAPIView):
@@ -18,7 +19,7 @@ class PaymentReadApi(generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular, with no caller
             return Payment.objects.none()
-        return payment_list(viewer=self.request.user)
+        return payment_list(viewer=caller(self.request))
 
 
 class PaymentListApi(PaymentReadApi, generics.ListAPIView):
