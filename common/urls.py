@@ -18,7 +18,7 @@ SERVER_ERROR_HANDLER = "common.api.errors.server_error"
 def service_urlpatterns(
     *,
     service: str,
-    api: list[URLPattern | URLResolver],
+    api: Sequence[URLPattern | URLResolver],
     extra: Sequence[URLPattern | URLResolver] = (),
 ) -> list[URLPattern | URLResolver]:
     """Everything a client reaches through the gateway lives under `/<service>/`; `extra` holds a
