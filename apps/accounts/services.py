@@ -3,6 +3,7 @@
 from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -14,6 +15,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import status
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import Token
 
 from apps.accounts.keys import new_private_key, private_key_pem, published_signing_keys
 from apps.accounts.models import Role, ServiceAccount, SigningKey, User, scopes_of
@@ -31,6 +33,9 @@ REFRESH_INVALID = "The refresh token is invalid, expired, revoked or already use
 WRONG_PASSWORD = "The current password is wrong."
 
 
+SignedToken = TypeVar("SignedToken", bound=Token)
+
+
 def unauthorized(message: str, code: str) -> ApplicationError:
     return ApplicationError(message, status=status.HTTP_401_UNAUTHORIZED, code=code)
 
@@ -42,7 +47,7 @@ def token_pair_for(user: User) -> dict[str, str]:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-def with_roles(token, *, roles: list[Role]):
+def with_roles(token: SignedToken, *, roles: list[Role]) -> SignedToken:
     """`token` carrying the roles' names and the union of their permissions as its scope."""
     token["roles"] = sorted(role.name for role in roles)
     token["scope"] = " ".join(sorted(scopes_of(roles)))

@@ -2,6 +2,7 @@
 
 import uuid
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -61,7 +62,13 @@ def product_upsert(
     return product
 
 
-def ensure_unique(model, *, exclude_id=None, **values) -> None:
+# The catalog rows whose unique fields are checked before a write.
+CatalogRow = TypeVar("CatalogRow", Product, Category)
+
+
+def ensure_unique(
+    model: type[CatalogRow], *, exclude_id: uuid.UUID | None = None, **values: object
+) -> None:
     """Refuses with a 409 naming each field whose value another row already holds."""
     others = model.objects.exclude(id=exclude_id) if exclude_id else model.objects.all()
     taken = {
@@ -73,7 +80,9 @@ def ensure_unique(model, *, exclude_id=None, **values) -> None:
         raise ApplicationError(ALREADY_TAKEN, status=409, code="conflict", errors=taken)
 
 
-def saved_with_changes(instance, *, changes: dict, unique: tuple[str, ...]):
+def saved_with_changes(
+    instance: CatalogRow, *, changes: dict[str, object], unique: tuple[str, ...]
+) -> CatalogRow:
     """`instance` with `changes` saved, unless another row holds a new value of a `unique` field."""
     new_values = {field: changes[field] for field in unique if field in changes}
     ensure_unique(type(instance), exclude_id=instance.id, **new_values)
@@ -113,7 +122,7 @@ def product_create(
 
 
 @transaction.atomic
-def product_update(*, product: Product, **changes) -> Product:
+def product_update(*, product: Product, **changes: object) -> Product:
     return saved_with_changes(product, changes=changes, unique=("sku", "slug"))
 
 
@@ -132,7 +141,7 @@ def category_create(*, name: str, slug: str = "", description: str = "") -> Cate
 
 
 @transaction.atomic
-def category_update(*, category: Category, **changes) -> Category:
+def category_update(*, category: Category, **changes: object) -> Category:
     return saved_with_changes(category, changes=changes, unique=("slug",))
 
 

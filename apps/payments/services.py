@@ -11,6 +11,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import structlog
+from celery import Task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -191,7 +192,7 @@ def _locked(payment_id: uuid.UUID | str) -> Payment:
     return Payment.objects.select_for_update().get(id=payment_id)
 
 
-def _queue(task, payment: Payment) -> None:
+def _queue(task: Task[[str], None], payment: Payment) -> None:
     payment_id = str(payment.id)
     transaction.on_commit(lambda: task.delay(payment_id))
 
