@@ -123,8 +123,8 @@ class ScopedPermissions:
 
 if TYPE_CHECKING:
     # The stubs make these generic in their models; Django's classes take no subscript.
-    ModelAdmin = admin.ModelAdmin[Any]
-    TabularInline = admin.TabularInline[Any, Any]
+    ModelAdmin = admin.ModelAdmin[Model]
+    TabularInline = admin.TabularInline[Model, Model]
 else:
     ModelAdmin = admin.ModelAdmin
     TabularInline = admin.TabularInline
