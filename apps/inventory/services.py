@@ -3,6 +3,7 @@
 import uuid
 from collections import Counter
 from datetime import timedelta
+from typing import TypedDict
 
 import structlog
 from django.conf import settings
@@ -26,6 +27,13 @@ EXPIRY_BATCH_SIZE = 100
 logger = structlog.get_logger(__name__)
 
 
+class LineToReserve(TypedDict):
+    """One line of an order.created event."""
+
+    product_id: str
+    quantity: int
+
+
 class _Shortfall(Exception):
     """Raised inside the reservation savepoint so that every line held so far is rolled back."""
 
@@ -35,7 +43,7 @@ class _Shortfall(Exception):
 
 
 @transaction.atomic
-def stock_reserve(*, order_id: uuid.UUID | str, lines: list[dict]) -> Reservation | None:
+def stock_reserve(*, order_id: uuid.UUID | str, lines: list[LineToReserve]) -> Reservation | None:
     """Holds every line of the order or none of them, and publishes stock.reserved or
     stock.rejected. An order that already has a reservation is left as it is."""
     existing = Reservation.objects.filter(order_id=order_id).first()

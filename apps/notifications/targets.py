@@ -111,7 +111,7 @@ def resolve(hostname: str, port: int) -> tuple[IPAddress, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def target_post(*, target: Target, body: bytes, headers: dict, timeout: float) -> int:
+def target_post(*, target: Target, body: bytes, headers: dict[str, str], timeout: float) -> int:
     """POSTs `body` to the target's first checked address and returns the response status;
     raises urllib3's errors (or OSError) when no answer came."""
     pool: HTTPConnectionPool

@@ -197,7 +197,7 @@ def _queue(task: Task[[str], None], payment: Payment) -> None:
     transaction.on_commit(lambda: task.delay(payment_id))
 
 
-def _money_data(payment: Payment) -> dict:
+def _money_data(payment: Payment) -> dict[str, str]:
     return {
         "order_id": str(payment.order_id),
         "payment_id": str(payment.id),
