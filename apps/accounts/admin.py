@@ -9,20 +9,28 @@ from django.contrib.postgres.forms import SimpleArrayField
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 
 from apps.accounts.models import Role, ServiceAccount, SigningKey, User
+from apps.accounts.scopes import (
+    ROLE_READ,
+    ROLE_WRITE,
+    SERVICE_ACCOUNT_WRITE,
+    SIGNING_KEY_ROTATE,
+    USER_READ,
+    USER_WRITE,
+)
 from apps.accounts.services import user_announce
 from common.auth.operators import ScopedModelAdmin, rescope
 
 admin.site.unregister(Group)  # roles replace groups
 # Unlocking an account is deleting its access attempts.
-rescope(AccessAttempt, read_scope="identity.user.read", write_scope="identity.user.write")
+rescope(AccessAttempt, read_scope=USER_READ, write_scope=USER_WRITE)
 for read_only_model in (AccessLog, AccessFailureLog, OutstandingToken, BlacklistedToken):
-    rescope(read_only_model, read_scope="identity.user.read")
+    rescope(read_only_model, read_scope=USER_READ)
 
 
 @admin.register(User)
 class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
-    read_scope = "identity.user.read"
-    write_scope = "identity.user.write"
+    read_scope = USER_READ
+    write_scope = USER_WRITE
     ordering = ("email",)
     list_display = ("email", "full_name", "is_active", "date_joined")
     list_filter = ("is_active", "roles")
@@ -63,8 +71,8 @@ class RoleForm(forms.ModelForm):
 
 @admin.register(Role)
 class RoleAdmin(ScopedModelAdmin):
-    read_scope = "identity.role.read"
-    write_scope = "identity.role.write"
+    read_scope = ROLE_READ
+    write_scope = ROLE_WRITE
     form = RoleForm
     list_display = ("name", "description")
     search_fields = ("name",)
@@ -89,7 +97,7 @@ class ServiceAccountForm(forms.ModelForm):
 
 @admin.register(ServiceAccount)
 class ServiceAccountAdmin(ScopedModelAdmin):
-    read_scope = write_scope = "identity.service_account.write"
+    read_scope = write_scope = SERVICE_ACCOUNT_WRITE
     form = ServiceAccountForm
     list_display = ("name", "is_active", "created_at")
     filter_horizontal = ("roles",)
@@ -99,7 +107,7 @@ class ServiceAccountAdmin(ScopedModelAdmin):
 class SigningKeyAdmin(ScopedModelAdmin):
     """Read-only: keys are added by `./manage.py identity rotate_signing_key`."""
 
-    read_scope = "identity.signing_key.rotate"
+    read_scope = SIGNING_KEY_ROTATE
     list_display = ("kid", "created_at", "retired_at")
     fields = ("kid", "public_jwk", "created_at", "retired_at")
     readonly_fields = fields

@@ -12,8 +12,9 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from apps.accounts.scopes import IDENTITY_ADMIN_ACCESS
+
 ADMIN_ROLE = "admin"
-IDENTITY_ADMIN_ACCESS = "identity.admin.access"
 
 permission_format = RegexValidator(
     r"^[a-z_]+\.[a-z_]+\.[a-z_]+$", "Permissions look like <service>.<resource>.<action>."

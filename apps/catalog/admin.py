@@ -3,12 +3,13 @@
 from django.contrib import admin
 
 from apps.catalog.models import Category, Product, ProductImport, ProductImportError
+from apps.catalog.scopes import PRODUCT_READ, PRODUCT_WRITE
 from common.auth.operators import ScopedModelAdmin, ScopedTabularInline
 
 
 class CatalogAdmin(ScopedModelAdmin):
-    read_scope = "catalog.product.read"
-    write_scope = "catalog.product.write"
+    read_scope = PRODUCT_READ
+    write_scope = PRODUCT_WRITE
 
 
 @admin.register(Category)
@@ -29,7 +30,7 @@ class ProductAdmin(CatalogAdmin):
 
 class ProductImportErrorInline(ScopedTabularInline):
     model = ProductImportError
-    read_scope = "catalog.product.read"
+    read_scope = PRODUCT_READ
     fields = ("row", "field", "message")
     readonly_fields = fields
     extra = 0
@@ -39,7 +40,7 @@ class ProductImportErrorInline(ScopedTabularInline):
 class ProductImportAdmin(ScopedModelAdmin):
     """Imports are started through the API; here operators follow them and read what failed."""
 
-    read_scope = "catalog.product.read"
+    read_scope = PRODUCT_READ
     list_display = (
         "file_name",
         "status",

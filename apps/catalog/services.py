@@ -1,5 +1,6 @@
 """Catalog commands: every change to categories and products goes through here."""
 
+import itertools
 import uuid
 from decimal import Decimal
 from typing import TypeVar
@@ -92,6 +93,16 @@ def saved_with_changes(
     return instance
 
 
+def unused_product_slug(*, name: str) -> str:
+    """`name` as a slug no product holds yet: `green-tea`, else `green-tea-2`, `green-tea-3`…"""
+    base = slugify(name)
+    max_length = Product._meta.get_field("slug").max_length
+    suffixes = (f"-{number}" for number in itertools.count(2))
+    numbered = (base[: max_length - len(suffix)] + suffix for suffix in suffixes)
+    candidates = itertools.chain([base], numbered)
+    return next(slug for slug in candidates if not Product.objects.filter(slug=slug).exists())
+
+
 @transaction.atomic
 def product_create(
     *,
@@ -105,7 +116,8 @@ def product_create(
     is_active: bool = True,
     initial_stock: int = 0,
 ) -> Product:
-    slug = slug or slugify(name)
+    # A slug made from the name steps aside (`green-tea-2`); one given explicitly must be free.
+    slug = slug or unused_product_slug(name=name)
     ensure_unique(Product, sku=sku, slug=slug)
     product = Product.objects.create(
         sku=sku,

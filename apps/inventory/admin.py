@@ -4,11 +4,10 @@ from django import forms
 from django.contrib import admin
 
 from apps.inventory.models import Reservation, ReservationLine, Stock, StockAdjustment
+from apps.inventory.scopes import STOCK_READ, STOCK_WRITE
 from apps.inventory.services import stock_adjust
 from common.auth.operators import ScopedModelAdmin, ScopedTabularInline
 
-STOCK_READ = "catalog.stock.read"
-STOCK_WRITE = "catalog.stock.write"
 ADMIN_ADJUSTMENT_REASON = "Changed in the admin"
 
 

@@ -37,10 +37,10 @@ class Reservation(models.Model):
     (returned)."""
 
     class Status(models.TextChoices):
-        HELD = "held", "Held"
-        COMMITTED = "committed", "Committed"
-        RELEASED = "released", "Released"
-        RETURNED = "returned", "Returned"
+        HELD = "HELD", "Held"
+        COMMITTED = "COMMITTED", "Committed"
+        RELEASED = "RELEASED", "Released"
+        RETURNED = "RETURNED", "Returned"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     order_id = models.UUIDField(unique=True)
@@ -56,7 +56,7 @@ class Reservation(models.Model):
             # The expiry sweep reads only held reservations whose time is up.
             models.Index(
                 fields=["expires_at"],
-                condition=models.Q(status="held"),
+                condition=models.Q(status="HELD"),
                 name="inventory_reservation_held",
             )
         ]

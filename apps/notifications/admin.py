@@ -9,7 +9,7 @@ from apps.notifications.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from apps.notifications.selectors import NOTIFICATION_READ_ANY, WEBHOOK_MANAGE_ANY
+from apps.notifications.scopes import NOTIFICATION_READ_ANY, WEBHOOK_MANAGE_ANY
 from common.auth.operators import ScopedModelAdmin, ScopedTabularInline
 
 

@@ -7,12 +7,12 @@ from common.events.envelope import Event
 from common.events.inbox import handler
 
 
-@handler("user.registered")
+@handler("user.registered", key="user_registered__welcome_recipient")
 def recipient_welcome(event: Event) -> None:
     services.recipient_welcome(event=event)
 
 
-@handler("user.updated")
+@handler("user.updated", key="user_updated__update_recipient")
 def recipient_update(event: Event) -> None:
     services.recipient_upsert(
         user_id=event.data["user_id"],
@@ -29,13 +29,19 @@ ORDER_EMAILS = {
 }
 
 
-@handler(*ORDER_EMAILS)
+@handler(*ORDER_EMAILS, key="order_events__send_email")
 def order_email(event: Event) -> None:
     services.order_notify(event=event, kind=ORDER_EMAILS[event.type])
 
 
 # Webhooks get their own handler (and inbox rows), so an e-mail waiting for its recipient
 # does not hold back the customer's webhooks.
-@handler("order.created", "order.confirmed", "order.cancelled", "order.refunded")
+@handler(
+    "order.created",
+    "order.confirmed",
+    "order.cancelled",
+    "order.refunded",
+    key="order_events__dispatch_webhooks",
+)
 def order_webhooks(event: Event) -> None:
     webhook_deliveries_dispatch(services.webhook_deliveries_create(event=event))

@@ -84,9 +84,9 @@ class WebhookEndpoint(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending"
-    SUCCEEDED = "succeeded"
-    FAILED = "failed"
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
 
 
 class WebhookDelivery(models.Model):
@@ -119,7 +119,7 @@ class WebhookDelivery(models.Model):
             # The sweep reads only deliveries still waiting for an attempt.
             models.Index(
                 fields=["next_attempt_at"],
-                condition=models.Q(status="pending"),
+                condition=models.Q(status=DeliveryStatus.PENDING),
                 name="notifications_delivery_due",
             )
         ]

@@ -9,11 +9,10 @@ from apps.notifications.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from apps.notifications.scopes import NOTIFICATION_READ_ANY, WEBHOOK_MANAGE_ANY
 from common.auth.permissions import owned_or_any
 from common.auth.users import TokenUser
 
-NOTIFICATION_READ_ANY = "notifications.notification.read_any"
-WEBHOOK_MANAGE_ANY = "notifications.webhook.manage_any"
 SWEEP_BATCH_SIZE = 500
 
 

@@ -10,28 +10,28 @@ def actor_of(event: Event) -> str:
     return f"service:{event.source.strip('/')}"
 
 
-@handler("stock.reserved")
+@handler("stock.reserved", key="stock_reserved__mark_order_reserved")
 def order_reserved(event: Event) -> None:
     services.order_mark_reserved(order_id=event.data["order_id"], actor=actor_of(event))
 
 
-@handler("stock.rejected")
+@handler("stock.rejected", key="stock_rejected__mark_order_rejected")
 def order_rejected(event: Event) -> None:
     services.order_mark_rejected(
         order_id=event.data["order_id"], reason=event.data["reason"], actor=actor_of(event)
     )
 
 
-@handler("payment.succeeded")
+@handler("payment.succeeded", key="payment_succeeded__mark_order_paid")
 def order_paid(event: Event) -> None:
     services.order_mark_paid(order_id=event.data["order_id"], actor=actor_of(event))
 
 
-@handler("payment.failed")
+@handler("payment.failed", key="payment_failed__mark_order_payment_failed")
 def order_payment_failed(event: Event) -> None:
     services.order_mark_payment_failed(order_id=event.data["order_id"], actor=actor_of(event))
 
 
-@handler("payment.refunded")
+@handler("payment.refunded", key="payment_refunded__mark_order_refunded")
 def order_refunded(event: Event) -> None:
     services.order_mark_refunded(order_id=event.data["order_id"], actor=actor_of(event))

@@ -6,22 +6,21 @@ from django.db.models import QuerySet
 from rest_framework import status
 
 from apps.orders.models import ExportStatus, Order, OrderExport
+from apps.orders.scopes import ORDER_EXPORT, ORDER_READ_ANY
 from common.api.errors import ApplicationError
 from common.auth.permissions import get_owned_or_404, owned_or_any
 from common.auth.users import TokenUser
 
-READ_ANY = "orders.order.read_any"
-EXPORT = "orders.order.export"
 EXPORT_NOT_READY = "The export is not finished; its CSV can be downloaded once it is DONE."
 
 
 def order_list(*, viewer: TokenUser) -> QuerySet[Order]:
     """Every order for `orders.order.read_any`, otherwise the viewer's own."""
     orders = Order.objects.prefetch_related("lines")
-    return owned_or_any(orders, viewer=viewer, any_scope=READ_ANY)
+    return owned_or_any(orders, viewer=viewer, any_scope=ORDER_READ_ANY)
 
 
-def order_get(*, viewer: TokenUser, order_id: uuid.UUID, any_scope: str = READ_ANY) -> Order:
+def order_get(*, viewer: TokenUser, order_id: uuid.UUID, any_scope: str = ORDER_READ_ANY) -> Order:
     """One order with its lines and history; another customer's order is a 404."""
     orders = Order.objects.prefetch_related("lines", "history")
     return get_owned_or_404(orders, viewer=viewer, any_scope=any_scope, id=order_id)
@@ -32,7 +31,7 @@ def order_export_get(*, viewer: TokenUser, export_id: uuid.UUID) -> OrderExport:
     return get_owned_or_404(
         OrderExport.objects.all(),
         viewer=viewer,
-        any_scope=EXPORT,
+        any_scope=ORDER_EXPORT,
         owner_field="requested_by",
         id=export_id,
     )

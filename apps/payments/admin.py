@@ -3,7 +3,7 @@
 from django.contrib import admin
 
 from apps.payments.models import Payment, SandboxOperation
-from apps.payments.selectors import READ_ANY_SCOPE
+from apps.payments.scopes import PAYMENT_READ_ANY
 from common.auth.operators import ScopedModelAdmin
 
 
@@ -11,7 +11,7 @@ from common.auth.operators import ScopedModelAdmin
 class PaymentAdmin(ScopedModelAdmin):
     """Read-only: payments change through the provider calls, never by hand."""
 
-    read_scope = READ_ANY_SCOPE
+    read_scope = PAYMENT_READ_ANY
     list_display = (
         "id",
         "order_id",
@@ -38,7 +38,7 @@ class PaymentAdmin(ScopedModelAdmin):
 class SandboxOperationAdmin(ScopedModelAdmin):
     """What the sandbox provider did for each idempotency key; never edited by hand either."""
 
-    read_scope = READ_ANY_SCOPE
+    read_scope = PAYMENT_READ_ANY
     list_display = ("idempotency_key", "kind", "succeeded", "reference", "decline_reason")
     list_filter = ("kind", "succeeded")
     search_fields = ("=idempotency_key", "reference")

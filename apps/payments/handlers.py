@@ -8,7 +8,7 @@ from common.events.envelope import Event
 from common.events.inbox import handler
 
 
-@handler("order.payment_requested")
+@handler("order.payment_requested", key="order_payment_requested__request_payment")
 def payment_on_requested(event: Event) -> None:
     data = event.data
     services.payment_request(
@@ -20,6 +20,6 @@ def payment_on_requested(event: Event) -> None:
     )
 
 
-@handler("order.refund_requested")
+@handler("order.refund_requested", key="order_refund_requested__request_refund")
 def payment_on_refund_requested(event: Event) -> None:
     services.payment_refund_request(order_id=uuid.UUID(event.data["order_id"]))

@@ -12,14 +12,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Model
 from django.http import HttpRequest
 
+from common.auth.scopes import admin_access_scope
 from common.clients.identity import IdentityRefused, operator_claims
 
 SESSION_SCOPES_KEY = "mercato_scopes"
 NO_ADMIN_ACCESS = "This account may not use this admin."
-
-
-def admin_access_scope() -> str:
-    return f"{settings.SERVICE_NAME}.admin.access"
 
 
 def session_scopes(request: HttpRequest) -> frozenset[str]:
@@ -51,7 +48,7 @@ class IdentitySignInBackend(ModelBackend):
         except IdentityRefused as refusal:
             refuse(request, str(refusal))
         scopes = frozenset(claims.get("scope", "").split())
-        if admin_access_scope() not in scopes:
+        if admin_access_scope(settings.SERVICE_NAME) not in scopes:
             refuse(request, NO_ADMIN_ACCESS)
         email = claims.get("email", "")
         user, _ = get_user_model().objects.update_or_create(

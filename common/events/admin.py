@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from common.api.errors import ApplicationError
 from common.auth.operators import ScopedModelAdmin, session_scopes
+from common.auth.scopes import event_read_scope, event_replay_scope
 from common.events.inbox import dead_letter_replay
 from common.events.models import DeadLetter, OutboxEvent
 
@@ -16,7 +17,7 @@ class EventAdmin(ScopedModelAdmin):
 
     def __init__(self, model: type[Model], admin_site: admin.AdminSite) -> None:
         super().__init__(model, admin_site)
-        self.read_scope = f"{settings.SERVICE_NAME}.event.read"
+        self.read_scope = event_read_scope(settings.SERVICE_NAME)
 
 
 @admin.register(OutboxEvent)
@@ -45,8 +46,12 @@ class DeadLetterAdmin(EventAdmin):
     )
     actions = ("replay",)
 
+    @property
+    def replay_scope(self) -> str:
+        return event_replay_scope(settings.SERVICE_NAME)
+
     def has_replay_permission(self, request: HttpRequest) -> bool:
-        return f"{settings.SERVICE_NAME}.event.replay" in session_scopes(request)
+        return self.replay_scope in session_scopes(request)
 
     @admin.action(description="Replay the selected events", permissions=["replay"])
     def replay(self, request: HttpRequest, queryset: QuerySet[DeadLetter]) -> None:

@@ -4,14 +4,22 @@ A handler runs in one transaction with its inbox row, so a redelivered event fin
 and changes nothing. A failing handler is retried with exponential backoff and full jitter on
 the service's own queue (never through the exchange, which would reach every subscriber), then
 lands in the dead-letter table.
+
+Each handler declares a key that names it in the inbox and the dead letters, so renaming or
+moving its function changes nothing stored. One rule for keys: `<trigger>__<effect>`, where the
+trigger is the event type with `_` for `.` (`order_created`), or `<entity>_events` for a handler
+of several types (`order_events`), and the effect says what it does (`reserve_stock`). A key,
+once events were handled under it, never changes.
 """
 
+import re
 import uuid
 from collections.abc import Callable
 
 import structlog
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
@@ -25,27 +33,54 @@ MAXIMUM_BACKOFF_SECONDS = 600
 INVALID_EVENT = "invalid_event"
 REPLAY_FAILED = "The handler failed again; the dead letter keeps the new error."
 
+SNAKE_CASE = r"[a-z][a-z0-9]*(?:_[a-z0-9]+)*"
+HANDLER_KEY_FORMAT = re.compile(rf"{SNAKE_CASE}__{SNAKE_CASE}")
+BAD_HANDLER_KEY = "Handler key {key!r} of {function} is not <trigger>__<effect> in snake_case."
+DUPLICATE_HANDLER_KEY = "Handler key {key!r} is declared by both {first} and {second}."
+
 Handler = Callable[[Event], None]
-# handler name -> (the event types it handles, the function)
+# handler key -> (the event types it handles, the function)
 HANDLERS: dict[str, tuple[frozenset[str], Handler]] = {}
 
 logger = structlog.get_logger(__name__)
 
 
-def handler(*event_types: str) -> Callable[[Handler], Handler]:
+def handler(*event_types: str, key: str) -> Callable[[Handler], Handler]:
     """Registers the decorated function for `event_types` in the service whose app defines it;
-    its name keys the inbox (event ids are unique across types)."""
+    `key` names it in the inbox (event ids are unique across types) and the dead letters."""
 
     def register(function: Handler) -> Handler:
-        name = f"{function.__module__}.{function.__qualname__}"
-        HANDLERS[name] = (frozenset(event_types), function)
+        if not HANDLER_KEY_FORMAT.fullmatch(key):
+            raise ImproperlyConfigured(BAD_HANDLER_KEY.format(key=key, function=path_of(function)))
+        if key in HANDLERS:
+            _, registered = HANDLERS[key]
+            raise ImproperlyConfigured(
+                DUPLICATE_HANDLER_KEY.format(
+                    key=key, first=path_of(registered), second=path_of(function)
+                )
+            )
+        HANDLERS[key] = (frozenset(event_types), function)
         return function
 
     return register
 
 
+def path_of(function: Handler) -> str:
+    return f"{function.__module__}.{function.__qualname__}"
+
+
+def handler_key(name: str) -> str:
+    """`name` if it is a key, else the key of the handler whose Python path it is: during a rolling
+    upgrade to keys, workers of the previous release still queue retries and record dead letters
+    under paths after the migration renamed the stored ones."""
+    if name in HANDLERS:
+        return name
+    keys_of_paths = {path_of(function): key for key, (_, function) in HANDLERS.items()}
+    return keys_of_paths.get(name, name)
+
+
 def handlers_for(event_type: str) -> list[str]:
-    return [name for name, (handled_types, _) in HANDLERS.items() if event_type in handled_types]
+    return [key for key, (handled_types, _) in HANDLERS.items() if event_type in handled_types]
 
 
 def event_consume(*, envelope: dict) -> None:
@@ -56,12 +91,13 @@ def event_consume(*, envelope: dict) -> None:
         # Retrying cannot make a malformed event valid: straight to the operators.
         dead_letter_record(envelope=envelope, handler=INVALID_EVENT, error=str(error), attempts=1)
         return
-    for name in handlers_for(event.type):
-        event_handle(event=event, envelope=envelope, handler_name=name, attempt=1)
+    for key in handlers_for(event.type):
+        event_handle(event=event, envelope=envelope, handler_name=key, attempt=1)
 
 
 def event_handle(*, event: Event, envelope: dict, handler_name: str, attempt: int) -> None:
     """One attempt of one handler; schedules the next or records a dead letter on failure."""
+    handler_name = handler_key(handler_name)
     try:
         handler_apply(event=event, handler_name=handler_name)
     except Exception as error:
@@ -126,9 +162,10 @@ def dead_letter_replay(*, dead_letter: DeadLetter) -> DeadLetter:
     """Applies the event again with its handler (once: the inbox still guards it)."""
     try:
         event = Event.from_envelope(dead_letter.envelope)
-        if dead_letter.handler not in HANDLERS:
+        key = handler_key(dead_letter.handler)
+        if key not in HANDLERS:
             raise InvalidEvent(f"this service has no handler {dead_letter.handler!r}")
-        handler_apply(event=event, handler_name=dead_letter.handler)
+        handler_apply(event=event, handler_name=key)
     except Exception as error:
         dead_letter.error = repr(error)
         dead_letter.attempts += 1

@@ -9,12 +9,12 @@ from common.health.checks import run_checks
 
 @never_cache
 def live(request: HttpRequest) -> JsonResponse:
-    return JsonResponse({"status": "ok", "service": settings.SERVICE_NAME})
+    return JsonResponse({"status": "OK", "service": settings.SERVICE_NAME})
 
 
 @never_cache
 def ready(request: HttpRequest) -> JsonResponse:
     outcome = run_checks(deadline_seconds=settings.DEPENDENCY_TIMEOUT_SECONDS)
     healthy = all(check["ok"] for check in outcome["checks"].values())
-    body = {"status": "ok" if healthy else "unavailable", "service": settings.SERVICE_NAME}
+    body = {"status": "OK" if healthy else "UNAVAILABLE", "service": settings.SERVICE_NAME}
     return JsonResponse({**body, **outcome}, status=200 if healthy else 503)

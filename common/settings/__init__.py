@@ -1,6 +1,5 @@
-"""Settings shared by every service, built from the environment."""
+"""Settings every service shares: `base` (star-imported), `environment`, `derived`."""
 
-from common.settings.base import service_settings
 from common.settings.environment import ConfigurationError
 
-__all__ = ["ConfigurationError", "service_settings"]
+__all__ = ["ConfigurationError"]

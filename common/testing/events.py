@@ -1,10 +1,53 @@
-"""Test helpers for events: what a service published, and delivering events to its handlers."""
+"""Test helpers for events: valid data, what a service published, delivery to its handlers."""
+
+import copy
+import uuid
 
 import pytest
 
 from common.events.envelope import envelope_for
 from common.events.inbox import event_consume
 from common.events.models import OutboxEvent
+from common.events.types import validate_data, validator
+
+# Values for the string patterns the schemas use; a new pattern must be added here to be sampled.
+PATTERN_SAMPLES = {r"^-?\d+\.\d{2}$": "10.00", "^[A-Z]{3}$": "EUR"}
+FORMAT_SAMPLES = {
+    "uuid": lambda: str(uuid.uuid4()),
+    "email": lambda: f"someone-{uuid.uuid4().hex[:8]}@mercato.test",
+}
+
+
+def event_data(event_type: str, **overrides) -> dict:
+    """Data of `event_type` that its JSON Schema accepts: the schema's example where it gives one,
+    else every required field sampled from its schema (new ids each call); `overrides` replace
+    whole fields, and the result is checked against the schema."""
+    data = {**sample(validator(event_type).schema), **overrides}
+    validate_data(event_type, data)
+    return data
+
+
+def sample(schema: dict, name: str = "value"):
+    """The simplest value `schema` accepts; `name` is the field's, which a plain string repeats."""
+    if "examples" in schema:
+        return copy.deepcopy(schema["examples"][0])
+    if "default" in schema:
+        return copy.deepcopy(schema["default"])
+    if "enum" in schema:
+        return schema["enum"][0]
+    kind = schema["type"]
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {field: sample(properties[field], field) for field in schema.get("required", ())}
+    if kind == "array":
+        return [sample(schema["items"], name) for _ in range(max(schema.get("minItems", 0), 1))]
+    if kind == "integer":
+        return max(schema.get("minimum", 1), 1)
+    if "format" in schema:
+        return FORMAT_SAMPLES[schema["format"]]()
+    if "pattern" in schema:
+        return PATTERN_SAMPLES[schema["pattern"]]
+    return name
 
 
 def published(event_type: str | None = None) -> list[dict]:

@@ -13,12 +13,6 @@ def api_client() -> APIClient:
 
 
 @pytest.fixture
-def fast_password_hasher(settings) -> None:
-    """MD5 hashing for tests that create many users: the default hasher is slow on purpose."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
 def operator_client(client, db):
     """`operator_client(*scopes)`: the test client signed in to this service's admin as an
     operator identity granted `scopes` (the sign-in itself is identity's, tested there)."""

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from common.launcher.embedded import use_embedded_servers
+from devtools.embedded import use_embedded_servers
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -2,18 +2,20 @@
 
 from datetime import timedelta
 
-from common.settings import environment, service_settings
+from common.settings import environment
+from common.settings.base import *  # noqa: F403
+from common.settings.base import INSTALLED_APPS, MIDDLEWARE
 
-globals().update(
-    service_settings(
-        service="identity",
-        # accounts last: its admin re-registers the other two apps' models with scopes.
-        apps=["rest_framework_simplejwt.token_blacklist", "axes", "apps.accounts"],
-        user_model="accounts.User",
-    )
-)
+# accounts last: its admin re-registers the other two apps' models with scopes.
+INSTALLED_APPS = [
+    *INSTALLED_APPS,
+    "rest_framework_simplejwt.token_blacklist",
+    "axes",
+    "apps.accounts",
+]
+AUTH_USER_MODEL = "accounts.User"
 
-MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]  # noqa: F821 (set just above)
+MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
 # Axes first: it refuses a locked account before the password is even checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

@@ -1,21 +1,25 @@
 """Settings of the orders service: the shared base plus the apps it owns."""
 
-from common.settings import environment, service_settings
+from common.settings import environment
+from common.settings.base import *  # noqa: F403
+from common.settings.base import CELERY_BEAT_SCHEDULE, INSTALLED_APPS, SPECTACULAR_SETTINGS
 
-_settings = service_settings(
-    service="orders",
-    apps=["apps.orders"],
-    periodic_tasks={
-        "order-saga-deadlines": {"task": "orders.saga_deadlines", "schedule": 10},
-        "idempotency-keys-expire": {"task": "orders.idempotency_keys_expire", "schedule": 3600},
-    },
-)
-# Orders and export jobs both have a `status`; name each choice set once in the schema.
-_settings["SPECTACULAR_SETTINGS"]["ENUM_NAME_OVERRIDES"] = {
-    "OrderStatusEnum": "apps.orders.models.OrderStatus",
-    "ExportStatusEnum": "apps.orders.models.ExportStatus",
+INSTALLED_APPS = [*INSTALLED_APPS, "apps.orders"]
+
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "order-saga-deadlines": {"task": "orders.saga_deadlines", "schedule": 10},
+    "idempotency-keys-expire": {"task": "orders.idempotency_keys_expire", "schedule": 3600},
 }
-globals().update(_settings)
+
+SPECTACULAR_SETTINGS = {
+    **SPECTACULAR_SETTINGS,
+    # Orders and export jobs both have a `status`; name each choice set once in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "apps.orders.models.OrderStatus",
+        "ExportStatusEnum": "apps.orders.models.ExportStatus",
+    },
+}
 
 # Prices are read from catalog when an order is placed.
 CATALOG_URL = environment.url(

@@ -1,21 +1,18 @@
 """Settings of the payments service: the shared base, the apps it owns and its provider."""
 
-from common.settings import environment, service_settings
+from common.settings import environment
+from common.settings.base import *  # noqa: F403
+from common.settings.base import CELERY_BEAT_SCHEDULE, INSTALLED_APPS
 
-globals().update(
-    service_settings(
-        service="payments",
-        apps=["apps.payments"],
-        periodic_tasks={
-            "resume-stalled-payments": {
-                "task": "apps.payments.tasks.payment_resume_stalled_task",
-                "schedule": environment.integer(
-                    "PAYMENT_RESUME_SWEEP_SECONDS", default=60, minimum=1
-                ),
-            }
-        },
-    )
-)
+INSTALLED_APPS = [*INSTALLED_APPS, "apps.payments"]
+
+CELERY_BEAT_SCHEDULE = {
+    **CELERY_BEAT_SCHEDULE,
+    "resume-stalled-payments": {
+        "task": "apps.payments.tasks.payment_resume_stalled_task",
+        "schedule": environment.integer("PAYMENT_RESUME_SWEEP_SECONDS", default=60, minimum=1),
+    },
+}
 
 # The adapter new payments use (apps/payments/providers); a payment keeps its own for refunds.
 PAYMENTS_PROVIDER = environment.choice("PAYMENTS_PROVIDER", default="sandbox", choices=("sandbox",))

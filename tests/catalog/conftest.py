@@ -1,11 +1,9 @@
 """catalog suites: stocked products, order events as orders publishes them, operator tokens."""
 
-import uuid
-
 import pytest
 
 from apps.inventory.models import Stock
-from common.testing.factories import CategoryFactory, ProductFactory
+from tests.catalog.factories import CategoryFactory, ProductFactory
 
 
 @pytest.fixture
@@ -31,38 +29,6 @@ def stock_of(product) -> tuple[int, int]:
     return stock.on_hand, stock.reserved
 
 
-def created_data(order_id, *lines) -> dict:
-    """order.created's data; each line is (product, quantity)."""
-    return {
-        "order_id": str(order_id),
-        "customer_id": str(uuid.uuid4()),
-        "lines": [
-            {"product_id": str(product.id), "quantity": quantity} for product, quantity in lines
-        ],
-    }
-
-
-def settled_data(order_id, *lines, **extra) -> dict:
-    """order.confirmed / order.cancelled / order.refunded data; `extra` adds e.g. a reason."""
-    return {
-        "order_id": str(order_id),
-        "customer_id": str(uuid.uuid4()),
-        "total": "10.00",
-        "currency": "EUR",
-        "lines": [
-            {
-                "product_id": str(product.id),
-                "sku": product.sku,
-                "name": product.name,
-                "quantity": quantity,
-                "unit_price": "10.00",
-            }
-            for product, quantity in lines
-        ],
-        **extra,
-    }
-
-
 @pytest.fixture
 def manager(token_minter) -> dict[str, str]:
     return token_minter.authorization(
@@ -72,7 +38,7 @@ def manager(token_minter) -> dict[str, str]:
 
 
 @pytest.fixture
-def customer(token_minter) -> dict[str, str]:
+def customer_headers(token_minter) -> dict[str, str]:
     return token_minter.authorization(roles=["customer"], scopes=["orders.order.create"])
 
 

@@ -11,7 +11,7 @@ from apps.catalog import services
 from apps.catalog.models import Product, ProductImport
 from apps.inventory.models import Stock, StockAdjustment
 from apps.inventory.services import stock_reserve
-from common.testing.factories import ProductFactory
+from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -175,12 +175,12 @@ def test_a_byte_order_mark_and_windows_line_ends_are_read(upload, coffee):
     assert Product.objects.get().sku == "KEN-AA"
 
 
-def test_imports_need_the_import_scope(api_client, upload, customer, manager, coffee):
-    refused = upload(csv_of("KEN-AA,Kenya AA,,1.00,EUR,coffee,,,"), headers=customer)
+def test_imports_need_the_import_scope(api_client, upload, customer_headers, manager, coffee):
+    refused = upload(csv_of("KEN-AA,Kenya AA,,1.00,EUR,coffee,,,"), headers=customer_headers)
     started = upload(csv_of("KEN-AA,Kenya AA,,1.00,EUR,coffee,,,"))
 
     assert refused.status_code == 403
-    assert api_client.get(started["Location"], **customer).status_code == 403
+    assert api_client.get(started["Location"], **customer_headers).status_code == 403
     assert api_client.get(started["Location"]).status_code == 401
     assert api_client.get(f"{IMPORTS_URL}{uuid.uuid4()}/", **manager).status_code == 404
 

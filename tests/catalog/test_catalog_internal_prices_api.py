@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from common.testing.factories import ProductFactory
+from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -17,12 +17,12 @@ def ids_param(*ids) -> dict[str, str]:
 
 
 def test_a_customer_is_refused_and_the_orders_service_gets_prices(
-    api_client, customer, orders_service
+    api_client, customer_headers, orders_service
 ):
     kenya = ProductFactory(sku="KEN-AA", name="Kenya AA", price=Decimal("15.40"))
 
     anonymous = api_client.get(PRICES_URL, ids_param(kenya.id))
-    as_customer = api_client.get(PRICES_URL, ids_param(kenya.id), **customer)
+    as_customer = api_client.get(PRICES_URL, ids_param(kenya.id), **customer_headers)
     as_orders = api_client.get(PRICES_URL, ids_param(kenya.id), **orders_service)
 
     assert (anonymous.status_code, as_customer.status_code) == (401, 403)

@@ -6,7 +6,7 @@ import pytest
 
 from apps.catalog.models import Category, Product
 from apps.inventory.models import Stock
-from common.testing.factories import ProductFactory
+from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -25,10 +25,10 @@ def new_product(**overrides) -> dict:
 
 
 def test_creating_a_product_needs_a_token_then_the_write_scope(
-    api_client, coffee, customer, manager
+    api_client, coffee, customer_headers, manager
 ):
     anonymous = api_client.post(PRODUCTS_URL, new_product())
-    as_customer = api_client.post(PRODUCTS_URL, new_product(), **customer)
+    as_customer = api_client.post(PRODUCTS_URL, new_product(), **customer_headers)
     as_manager = api_client.post(PRODUCTS_URL, new_product(initial_stock=7), **manager)
 
     assert (anonymous.status_code, as_customer.status_code) == (401, 403)
@@ -55,6 +55,9 @@ def test_reads_stay_public(api_client, coffee):
         ({"price": "abc"}, "price"),
         ({"currency": "euro"}, "currency"),
         ({"category": "no-such-category"}, "category"),
+        ({"category": "00000000-0000-4000-8000-000000000000"}, "category"),
+        ({"category": {"slug": "coffee"}}, "category"),
+        ({"category": 7}, "category"),
         ({"sku": ""}, "sku"),
     ],
 )
@@ -68,6 +71,36 @@ def test_bad_input_is_a_400_naming_the_field_and_writes_nothing(
     assert not Product.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "reference",
+    [
+        pytest.param(lambda category: str(category.id), id="id"),
+        pytest.param(lambda category: category.slug, id="slug"),
+        pytest.param(lambda category: {"id": str(category.id)}, id="object as read"),
+    ],
+)
+def test_the_category_is_given_by_id_slug_or_as_reads_show_it(
+    api_client, coffee, manager, reference
+):
+    response = api_client.post(PRODUCTS_URL, new_product(category=reference(coffee)), **manager)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["category"]["id"] == str(coffee.id)
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_a_product_read_and_written_back_unchanged_is_accepted_and_unchanged(
+    api_client, coffee, manager, method
+):
+    url = f"{PRODUCTS_URL}{ProductFactory(category=coffee).id}/"
+    read = api_client.get(url).json()
+
+    written = getattr(api_client, method)(url, read, **manager)
+
+    assert written.status_code == 200, written.json()
+    assert written.json() == {**read, "updated_at": written.json()["updated_at"]}
+
+
 def test_a_taken_sku_is_a_409_naming_it(api_client, coffee, manager):
     ProductFactory(sku="KEN-AA", category=coffee)
 
@@ -75,6 +108,40 @@ def test_a_taken_sku_is_a_409_naming_it(api_client, coffee, manager):
 
     assert response.status_code == 409
     assert list(response.json()["errors"]) == ["sku"]
+    assert Product.objects.count() == 1
+
+
+def test_a_product_without_a_slug_whose_name_is_taken_gets_the_next_free_slug(
+    api_client, coffee, manager
+):
+    ProductFactory(slug="green-tea", category=coffee)
+    ProductFactory(slug="green-tea-2", category=coffee)
+
+    response = api_client.post(PRODUCTS_URL, new_product(sku="GT-3", name="Green Tea"), **manager)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["slug"] == "green-tea-3"
+
+
+def test_a_numbered_slug_still_fits_the_column_when_the_name_is_as_long_as_allowed(
+    api_client, coffee, manager
+):
+    name = "m" * 200
+    ProductFactory(slug=name, category=coffee)
+
+    response = api_client.post(PRODUCTS_URL, new_product(name=name), **manager)
+
+    assert response.status_code == 201, response.json()
+    assert response.json()["slug"] == "m" * 198 + "-2"
+
+
+def test_a_taken_slug_given_explicitly_is_a_409_naming_it(api_client, coffee, manager):
+    ProductFactory(slug="green-tea", category=coffee)
+
+    response = api_client.post(PRODUCTS_URL, new_product(slug="green-tea"), **manager)
+
+    assert response.status_code == 409
+    assert list(response.json()["errors"]) == ["slug"]
     assert Product.objects.count() == 1
 
 
@@ -92,12 +159,12 @@ def test_a_manager_changes_a_price_and_archives_a_product(api_client, coffee, ma
     assert (product.price, product.is_active) == (Decimal("12.50"), False)
 
 
-def test_a_customer_cannot_change_or_archive_a_product(api_client, coffee, customer):
+def test_a_customer_cannot_change_or_archive_a_product(api_client, coffee, customer_headers):
     product = ProductFactory(category=coffee)
     url = f"{PRODUCTS_URL}{product.id}/"
 
-    assert api_client.patch(url, {"price": "0.01"}, **customer).status_code == 403
-    assert api_client.delete(url, **customer).status_code == 403
+    assert api_client.patch(url, {"price": "0.01"}, **customer_headers).status_code == 403
+    assert api_client.delete(url, **customer_headers).status_code == 403
     product.refresh_from_db()
     assert product.is_active
 

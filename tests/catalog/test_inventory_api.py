@@ -6,8 +6,8 @@ import pytest
 
 from apps.inventory.models import StockAdjustment
 from apps.inventory.services import stock_reserve
-from common.testing.factories import ProductFactory
 from tests.catalog.conftest import stock_of
+from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,16 @@ def stock_url(product_id) -> str:
 
 def adjust_url(product_id) -> str:
     return f"{stock_url(product_id)}adjust/"
+
+
+def stock_json(product, *, on_hand: int, reserved: int, available: int) -> dict:
+    """`product`'s stock as the API shows it."""
+    return {
+        "product_id": str(product.id),
+        "on_hand": on_hand,
+        "reserved": reserved,
+        "available": available,
+    }
 
 
 @pytest.fixture
@@ -33,12 +43,7 @@ def test_anyone_reads_on_hand_reserved_and_available(api_client, tea, django_ass
         response = api_client.get(stock_url(tea.id))
 
     assert response.status_code == 200
-    assert response.json() == {
-        "product_id": str(tea.id),
-        "on_hand": 10,
-        "reserved": 3,
-        "available": 7,
-    }
+    assert response.json() == stock_json(tea, on_hand=10, reserved=3, available=7)
 
 
 def test_a_product_without_a_stock_row_reads_as_empty(api_client):
@@ -46,12 +51,7 @@ def test_a_product_without_a_stock_row_reads_as_empty(api_client):
 
     response = api_client.get(stock_url(product.id))
 
-    assert response.json() == {
-        "product_id": str(product.id),
-        "on_hand": 0,
-        "reserved": 0,
-        "available": 0,
-    }
+    assert response.json() == stock_json(product, on_hand=0, reserved=0, available=0)
 
 
 @pytest.mark.parametrize("which", ["unknown", "archived"])
@@ -64,21 +64,18 @@ def test_the_stock_of_an_unknown_or_archived_product_is_a_404_problem(api_client
     assert response["Content-Type"] == "application/problem+json"
 
 
-def test_adjusting_needs_a_token_then_the_stock_write_scope(api_client, tea, customer, manager):
+def test_adjusting_needs_a_token_then_the_stock_write_scope(
+    api_client, tea, customer_headers, manager
+):
     body = {"delta": 5, "reason": "delivery"}
 
     anonymous = api_client.post(adjust_url(tea.id), body)
-    as_customer = api_client.post(adjust_url(tea.id), body, **customer)
+    as_customer = api_client.post(adjust_url(tea.id), body, **customer_headers)
     as_manager = api_client.post(adjust_url(tea.id), body, **manager)
 
     assert (anonymous.status_code, as_customer.status_code) == (401, 403)
     assert as_manager.status_code == 200
-    assert as_manager.json() == {
-        "product_id": str(tea.id),
-        "on_hand": 15,
-        "reserved": 3,
-        "available": 12,
-    }
+    assert as_manager.json() == stock_json(tea, on_hand=15, reserved=3, available=12)
     assert StockAdjustment.objects.get().reason == "delivery"
 
 

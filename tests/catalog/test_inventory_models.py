@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from apps.inventory.models import Stock
-from common.testing.factories import ProductFactory
+from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 

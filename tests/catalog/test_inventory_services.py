@@ -18,8 +18,8 @@ from apps.inventory.services import (
 )
 from common.api.errors import ApplicationError
 from common.testing.events import published, published_data
-from common.testing.factories import ProductFactory
 from tests.catalog.conftest import stock_of
+from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +138,7 @@ def test_release_frees_the_held_units_and_announces_why(held, order_id):
     reservation_release(order_id=order_id, reason="payment_failed")
 
     reservation = Reservation.objects.get(order_id=order_id)
-    assert (reservation.status, reservation.release_reason) == ("released", "payment_failed")
+    assert (reservation.status, reservation.release_reason) == ("RELEASED", "payment_failed")
     assert stock_of(held) == (5, 0)
     assert published_data("stock.released") == [
         {"order_id": str(order_id), "reason": "payment_failed"}
@@ -184,13 +184,13 @@ def test_a_late_commit_after_release_changes_nothing(held, order_id):
 
 def test_returning_a_held_or_returned_reservation_changes_nothing(held, order_id):
     reservation_return(order_id=order_id)
-    assert (status_of(order_id), stock_of(held)) == ("held", (5, 2))
+    assert (status_of(order_id), stock_of(held)) == ("HELD", (5, 2))
 
     reservation_commit(order_id=order_id)
     reservation_return(order_id=order_id)
     reservation_return(order_id=order_id)
 
-    assert (status_of(order_id), stock_of(held)) == ("returned", (5, 0))
+    assert (status_of(order_id), stock_of(held)) == ("RETURNED", (5, 0))
 
 
 def test_steps_for_an_order_without_a_reservation_change_nothing(stocked):
@@ -217,7 +217,7 @@ def test_expiry_releases_only_held_reservations_past_their_time(stocked):
 
     assert reservations_expire() == 1
 
-    assert (status_of(due), status_of(fresh), status_of(paid)) == ("released", "held", "committed")
+    assert (status_of(due), status_of(fresh), status_of(paid)) == ("RELEASED", "HELD", "COMMITTED")
     assert Reservation.objects.get(order_id=due).release_reason == "expired"
     assert stock_of(tea) == (8, 2)
     assert published_data("stock.released") == [{"order_id": str(due), "reason": "expired"}]

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from common.testing.factories import CategoryFactory, ProductFactory
+from tests.catalog.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,7 @@
-"""Every app belongs to exactly one service, and no app imports an app of another service."""
+"""Every app belongs to exactly one service, and no app imports an app of another service.
+
+An app's `scopes` module is the exception: identity's roles grant the strings its service checks.
+"""
 
 import ast
 from pathlib import Path
@@ -12,14 +15,13 @@ APPS_DIR = BASE_DIR / "apps"
 
 
 def installed_apps(service: str) -> list[str]:
-    """The `apps=[...]` that services/<service>/settings.py installs, read without importing it."""
+    """The apps services/<service>/settings.py adds to the base's INSTALLED_APPS, read without
+    importing it."""
     tree = ast.parse((BASE_DIR / "services" / service / "settings.py").read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "service_settings":
-            for keyword in node.keywords:
-                if keyword.arg == "apps":
-                    return ast.literal_eval(keyword.value)
-    raise AssertionError(f"services/{service}/settings.py does not call service_settings(apps=...)")
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and ast.unparse(node.targets[0]) == "INSTALLED_APPS":
+            return [app.value for app in node.value.elts if isinstance(app, ast.Constant)]
+    raise AssertionError(f"services/{service}/settings.py does not add to INSTALLED_APPS")
 
 
 def owners() -> dict[str, list[str]]:
@@ -84,12 +86,34 @@ def test_an_app_imports_no_app_of_another_service(app):
         for module in imported_modules(path):
             parts = module.split(".")
             other = parts[1] if len(parts) > 1 and parts[0] == "apps" else None
-            if other in owned and owned[other] != owned[app]:
+            permission_strings = parts[2:3] == ["scopes"]
+            if other in owned and owned[other] != owned[app] and not permission_strings:
                 crossings.add(f"{path.relative_to(BASE_DIR)} imports {module}")
 
     assert crossings == set()
 
 
+@pytest.mark.parametrize(
+    "scopes", sorted(APPS_DIR.glob("*/scopes.py")), ids=lambda path: path.parent.name
+)
+def test_an_apps_scopes_module_imports_no_app(scopes):
+    """Other services import it, so it must bring nothing of its app along."""
+    assert {module for module in imported_modules(scopes) if module.startswith("apps")} == set()
+
+
 def test_the_import_scan_sees_cross_app_imports():
     # The catalog's services write inventory's Stock: the scan must notice such an import.
     assert "apps.inventory.models" in imported_modules(APPS_DIR / "catalog" / "services.py")
+
+
+def test_common_imports_no_app():
+    """`common/` (its test helpers included) is what every service shares: an `apps.*` import
+    there would tie every service to one service's app."""
+    crossings = {
+        f"{path.relative_to(BASE_DIR)} imports {module}"
+        for path in sorted((BASE_DIR / "common").rglob("*.py"))
+        for module in imported_modules(path)
+        if module == "apps" or module.startswith("apps.")
+    }
+
+    assert crossings == set()

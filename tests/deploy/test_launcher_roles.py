@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from common.launcher import up
+from devtools import up
 from services import SERVICES
 
 

@@ -20,8 +20,9 @@ import pytest
 import redis
 import requests
 
+from common.testing.servers import HttpStub
 from services import SERVICES
-from tests.e2e.listeners import BrokerSwitch, MailCatcher, WebhookReceiver
+from tests.e2e.listeners import BrokerSwitch, MailCatcher
 from tests.e2e.shop import Shop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -167,10 +168,12 @@ def mail() -> MailCatcher:
 
 
 @pytest.fixture(scope="session")
-def webhooks() -> WebhookReceiver:
-    receiver = WebhookReceiver()
+def webhooks() -> HttpStub:
+    """Customers' webhook endpoints: every POST answered 204 and kept."""
+    receiver = HttpStub()
+    receiver.on("POST", None, (204, None))
     yield receiver
-    receiver.server.shutdown()
+    receiver.stop()
 
 
 def started_platform(

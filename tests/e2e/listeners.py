@@ -1,16 +1,16 @@
-"""Real servers the e2e suite stands up beside the platform: an SMTP server catching mail, an
-HTTP server receiving webhooks, and a TCP relay in front of the broker the suite can cut."""
+"""Real servers the e2e suite stands up beside the platform: an SMTP server catching mail and a
+TCP relay in front of the broker the suite can cut (webhooks go to common/testing's HTTP stub)."""
 
 import contextlib
 import email
 import email.message
-import json
 import logging
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from aiosmtpd.controller import Controller
+
+from common.testing.servers import free_port
 
 
 class MailCatcher:
@@ -36,38 +36,6 @@ class MailCatcher:
 
     def to(self, address: str) -> list[email.message.Message]:
         return [message for message in self.messages if address in message["To"]]
-
-
-class WebhookReceiver:
-    """An HTTP endpoint on 127.0.0.1 answering 204 and keeping each request's headers and body."""
-
-    def __init__(self) -> None:
-        self.requests: list[dict] = []
-        received = self.requests
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                received.append({"path": self.path, "headers": dict(self.headers), "body": body})
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, format, *args) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def url(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
-
-    def received(self, path: str) -> list[dict]:
-        """The requests sent to `path`, their bodies parsed as JSON."""
-        return [
-            {**request, "json": json.loads(request["body"])}
-            for request in self.requests
-            if request["path"] == path
-        ]
 
 
 class BrokerSwitch:
@@ -132,9 +100,3 @@ def _pump(source: socket.socket, target: socket.socket) -> None:
     for end in (source, target):
         with contextlib.suppress(OSError):
             end.shutdown(socket.SHUT_RDWR)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]

@@ -1,21 +1,21 @@
 """The checkout saga across every service's real processes, driven only through HTTP."""
 
-import json
 import uuid
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
+from common.testing.servers import StubRequest
 from tests.e2e.shop import eventually
 
 pytestmark = pytest.mark.e2e
 CONFIRMED_WITHIN_SECONDS = 10
 
 
-def verified_payload(delivery: dict, secret: str) -> dict:
+def verified_payload(delivery: StubRequest, secret: str) -> dict:
     """The webhook's payload, once its Standard Webhooks signature checks out with `secret`."""
-    Webhook(secret).verify(delivery["body"], delivery["headers"])
-    return json.loads(delivery["body"])
+    Webhook(secret).verify(delivery.body, delivery.headers)
+    return delivery.json()
 
 
 def test_a_new_customer_pays_and_the_whole_platform_follows(shop, webhooks, mail):
@@ -149,5 +149,5 @@ def test_customers_see_only_their_own_orders_payments_and_webhook_events(shop, w
     delivered = eventually(lambda: len(webhooks.received(alice_hook)) == 2 and True, timeout=10)
     assert delivered
     assert webhooks.received(bob_hook) == []
-    customers = {d["json"]["data"]["customer_id"] for d in webhooks.received(alice_hook)}
+    customers = {d.json()["data"]["customer_id"] for d in webhooks.received(alice_hook)}
     assert customers == {alice["id"]}

@@ -12,7 +12,7 @@ import pytest
 import requests
 from django.conf import settings
 
-from tests.e2e.listeners import free_port
+from common.testing.servers import free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -161,7 +161,7 @@ def test_every_event_delivered_twice_ends_as_if_delivered_once(
     assert len(shop.payments(customer["token"], order["id"])) == 1
     assert len([m for m in mail.to(customer["email"]) if "confirmed" in m["Subject"]]) == 1
     assert len(mail.to(customer["email"])) == 2
-    assert sorted(d["json"]["type"] for d in webhooks.received(hook_path)) == [
+    assert sorted(d.json()["type"] for d in webhooks.received(hook_path)) == [
         "order.confirmed",
         "order.created",
     ]

@@ -11,6 +11,12 @@ TOKEN_URL = "/identity/api/v1/auth/token/"
 
 
 @pytest.fixture
+def fast_password_hasher(settings) -> None:
+    """MD5 hashing for tests that create many users: the default hasher is slow on purpose."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
 def demo_users(db, fast_password_hasher) -> None:
     call_command("load_demo_data", stdout=StringIO())
 

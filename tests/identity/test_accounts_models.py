@@ -40,7 +40,7 @@ def test_a_users_scopes_are_the_union_of_its_roles_permissions():
     user.roles.add(Role.objects.get(name="customer"), Role.objects.get(name="finance"))
 
     assert "orders.order.create" in user.granted_scopes
-    assert "payments.payment.refund" in user.granted_scopes
+    assert "orders.order.refund" in user.granted_scopes
     assert "catalog.product.write" not in user.granted_scopes
 
 

@@ -4,8 +4,10 @@ import uuid
 
 import pytest
 
-from common.testing.notifications import WebhookReceiver, webhook_receiver_start
+from common.testing.servers import HttpStub
 
+# Where the customer's endpoint listens on the receiver; the query string must reach it too.
+WEBHOOK_TARGET = "/hooks/mercato?shop=1"
 CUSTOMER_SCOPES = ["notifications.notification.read", "notifications.webhook.manage"]
 
 
@@ -15,7 +17,7 @@ def customer_id() -> str:
 
 
 @pytest.fixture
-def as_customer(token_minter, customer_id):
+def customer_headers(token_minter, customer_id):
     """Test-client keyword arguments authenticating as the customer `customer_id`."""
     return token_minter.authorization(
         subject=customer_id, roles=["customer"], scopes=CUSTOMER_SCOPES
@@ -23,11 +25,9 @@ def as_customer(token_minter, customer_id):
 
 
 @pytest.fixture
-def webhook_receiver(settings) -> WebhookReceiver:
-    """A customer's endpoint on 127.0.0.1, which the service may reach only with private targets
-    allowed, as in local development."""
+def webhook_receiver(http_stub, settings) -> HttpStub:
+    """A customer's endpoint on 127.0.0.1 answering 204 to every POST, which the service may
+    reach only with private targets allowed, as in local development."""
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
-    receiver = webhook_receiver_start()
-    yield receiver
-    receiver.server.shutdown()
-    receiver.server.server_close()
+    http_stub.on("POST", None, (204, None))
+    return http_stub

@@ -4,7 +4,7 @@
 import pytest
 
 from apps.notifications.models import WebhookAttempt, WebhookDelivery
-from common.testing.notifications import RecipientFactory, WebhookEndpointFactory
+from tests.notifications.factories import RecipientFactory, WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 

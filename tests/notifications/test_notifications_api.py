@@ -2,8 +2,8 @@
 
 import pytest
 
-from common.testing.events import deliver
-from common.testing.notifications import RecipientFactory, order_event_data
+from common.testing.events import deliver, event_data
+from tests.notifications.factories import RecipientFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -12,7 +12,7 @@ NOTIFICATIONS_URL = "/notifications/api/v1/notifications/"
 
 def confirm_orders(customer, count: int) -> list[str]:
     orders = [
-        order_event_data("order.confirmed", customer_id=customer.user_id) for _ in range(count)
+        event_data("order.confirmed", customer_id=str(customer.user_id)) for _ in range(count)
     ]
     for data in orders:
         deliver("order.confirmed", data)

@@ -2,7 +2,6 @@
 customer is known, and never recorded when the mail server refuses."""
 
 import smtplib
-import socket
 import uuid
 
 import pytest
@@ -15,13 +14,21 @@ from common.events.envelope import Event, envelope_for
 from common.events.inbox import dead_letter_replay, handler_apply
 from common.events.models import DeadLetter, InboxEntry
 from common.settings.environment import email_url
-from common.testing.events import deliver
-from common.testing.notifications import RecipientFactory, order_event_data
+from common.testing.events import deliver, event_data
+from common.testing.servers import free_port
+from tests.notifications.factories import RecipientFactory
 
 pytestmark = pytest.mark.django_db
 
-EMAIL_HANDLER = "apps.notifications.handlers.order_email"
+EMAIL_HANDLER = "order_events__send_email"
 ORDER_EMAIL_TYPES = ("order.cancelled", "order.confirmed", "order.refunded")
+EARL_GREY_TWICE = {
+    "product_id": str(uuid.uuid4()),
+    "sku": "TEA-EARL",
+    "name": "Earl Grey",
+    "quantity": 2,
+    "unit_price": "7.20",
+}
 
 
 @pytest.mark.parametrize(
@@ -36,7 +43,9 @@ def test_an_order_event_delivered_twice_sends_one_email_and_records_it(
     mailoutbox, settings, event_type, kind, subject
 ):
     customer = RecipientFactory(full_name="Ada Lovelace")
-    data = order_event_data(event_type, customer_id=customer.user_id)
+    data = event_data(
+        event_type, customer_id=str(customer.user_id), total="14.40", lines=[EARL_GREY_TWICE]
+    )
 
     envelope = deliver(event_type, data, times=2)
 
@@ -61,7 +70,11 @@ def test_an_order_event_delivered_twice_sends_one_email_and_records_it(
 def test_a_cancellation_email_gives_the_reason(mailoutbox):
     customer = RecipientFactory()
 
-    deliver("order.cancelled", order_event_data("order.cancelled", customer_id=customer.user_id))
+    data = event_data(
+        "order.cancelled", customer_id=str(customer.user_id), reason="payment_declined"
+    )
+
+    deliver("order.cancelled", data)
 
     assert "was cancelled (payment_declined)" in mailoutbox[0].body
 
@@ -80,7 +93,7 @@ def test_user_registered_sends_one_welcome_email(mailoutbox):
 def test_order_created_sends_no_email(mailoutbox):
     customer = RecipientFactory()
 
-    deliver("order.created", order_event_data("order.created", customer_id=customer.user_id))
+    deliver("order.created", event_data("order.created", customer_id=str(customer.user_id)))
 
     assert mailoutbox == []
     assert not Notification.objects.exists()
@@ -90,7 +103,7 @@ def test_order_created_sends_no_email(mailoutbox):
 def test_an_order_event_for_an_unknown_customer_raises_so_it_is_retried(mailoutbox, event_type):
     envelope = envelope_for(
         event_type=event_type,
-        data=order_event_data(event_type, customer_id=uuid.uuid4()),
+        data=event_data(event_type, customer_id=str(uuid.uuid4())),
         source="orders",
     )
 
@@ -106,7 +119,7 @@ def test_an_email_waiting_for_its_customer_is_sent_once_replayed_after_registrat
 ):
     settings.EVENT_HANDLER_MAX_ATTEMPTS = 2
     customer_id = uuid.uuid4()
-    deliver("order.confirmed", order_event_data("order.confirmed", customer_id=customer_id))
+    deliver("order.confirmed", event_data("order.confirmed", customer_id=str(customer_id)))
     dead_letter = DeadLetter.objects.get(handler=EMAIL_HANDLER)
     assert "RecipientUnknown" in dead_letter.error
 
@@ -126,7 +139,7 @@ def test_a_refusing_mail_server_fails_the_handler_and_leaves_no_record(monkeypat
     customer = RecipientFactory()
     envelope = envelope_for(
         event_type="order.confirmed",
-        data=order_event_data("order.confirmed", customer_id=customer.user_id),
+        data=event_data("order.confirmed", customer_id=str(customer.user_id)),
         source="orders",
     )
 
@@ -148,9 +161,7 @@ def smtp_server():
             received.append(envelope)
             return "250 OK"
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     controller = Controller(Keep(), hostname="127.0.0.1", port=port)
     controller.start()
     yield port, received
@@ -164,7 +175,7 @@ def test_an_email_url_naming_an_smtp_server_sends_through_it(settings, smtp_serv
         setattr(settings, name, value)
     customer = RecipientFactory()
 
-    deliver("order.refunded", order_event_data("order.refunded", customer_id=customer.user_id))
+    deliver("order.refunded", event_data("order.refunded", customer_id=str(customer.user_id)))
 
     (envelope,) = received
     assert envelope.rcpt_tos == [customer.email]

@@ -7,7 +7,7 @@ import uuid
 import pytest
 
 from apps.notifications.models import WebhookEndpoint
-from common.testing.notifications import WebhookEndpointFactory
+from tests.notifications.factories import WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,12 @@ def detail_url(endpoint_id) -> str:
 
 
 def test_a_customer_creates_an_endpoint_they_own_and_sees_its_secret_once_in_the_answer(
-    api_client, as_customer, customer_id
+    api_client, customer_headers, customer_id
 ):
     response = api_client.post(
         WEBHOOKS_URL,
         {"url": PUBLIC_URL, "event_types": ["order.confirmed", "order.created", "order.confirmed"]},
-        **as_customer,
+        **customer_headers,
     )
 
     body = response.json()
@@ -40,12 +40,12 @@ def test_a_customer_creates_an_endpoint_they_own_and_sees_its_secret_once_in_the
 
 
 def test_the_list_shows_only_the_callers_endpoints_and_no_secrets(
-    api_client, as_customer, customer_id
+    api_client, customer_headers, customer_id
 ):
     own = WebhookEndpointFactory(owner_id=customer_id)
     WebhookEndpointFactory()
 
-    response = api_client.get(WEBHOOKS_URL, **as_customer)
+    response = api_client.get(WEBHOOKS_URL, **customer_headers)
 
     (listed,) = response.json()["results"]
     assert listed["id"] == str(own.id)
@@ -54,32 +54,32 @@ def test_the_list_shows_only_the_callers_endpoints_and_no_secrets(
 
 @pytest.mark.parametrize("count", [1, 10])
 def test_the_list_costs_the_same_queries_whatever_the_page_holds(
-    api_client, as_customer, customer_id, django_assert_num_queries, count
+    api_client, customer_headers, customer_id, django_assert_num_queries, count
 ):
     WebhookEndpointFactory.create_batch(count, owner_id=customer_id)
 
     with django_assert_num_queries(2):
-        response = api_client.get(WEBHOOKS_URL, **as_customer)
+        response = api_client.get(WEBHOOKS_URL, **customer_headers)
 
     assert response.json()["count"] == count
 
 
-def test_the_owner_reads_the_detail_with_its_secret(api_client, as_customer, customer_id):
+def test_the_owner_reads_the_detail_with_its_secret(api_client, customer_headers, customer_id):
     endpoint = WebhookEndpointFactory(owner_id=customer_id)
 
-    response = api_client.get(detail_url(endpoint.id), **as_customer)
+    response = api_client.get(detail_url(endpoint.id), **customer_headers)
 
     assert response.status_code == 200
     assert response.json()["secret"] == endpoint.secret
 
 
-def test_patch_changes_the_subscription_and_deactivates(api_client, as_customer, customer_id):
+def test_patch_changes_the_subscription_and_deactivates(api_client, customer_headers, customer_id):
     endpoint = WebhookEndpointFactory(owner_id=customer_id)
 
     response = api_client.patch(
         detail_url(endpoint.id),
         {"event_types": ["order.refunded"], "is_active": False},
-        **as_customer,
+        **customer_headers,
     )
 
     endpoint.refresh_from_db()
@@ -88,10 +88,10 @@ def test_patch_changes_the_subscription_and_deactivates(api_client, as_customer,
     assert endpoint.url == "https://hooks.example.com/mercato"
 
 
-def test_delete_removes_the_endpoint(api_client, as_customer, customer_id):
+def test_delete_removes_the_endpoint(api_client, customer_headers, customer_id):
     endpoint = WebhookEndpointFactory(owner_id=customer_id)
 
-    response = api_client.delete(detail_url(endpoint.id), **as_customer)
+    response = api_client.delete(detail_url(endpoint.id), **customer_headers)
 
     assert response.status_code == 204
     assert not WebhookEndpoint.objects.exists()
@@ -108,12 +108,12 @@ def test_delete_removes_the_endpoint(api_client, as_customer, customer_id):
     ],
 )
 def test_another_customers_endpoint_is_a_404_for_every_action(
-    api_client, as_customer, method, suffix
+    api_client, customer_headers, method, suffix
 ):
     someone_elses = WebhookEndpointFactory()
 
     response = getattr(api_client, method)(
-        detail_url(someone_elses.id) + suffix, {"is_active": False}, **as_customer
+        detail_url(someone_elses.id) + suffix, {"is_active": False}, **customer_headers
     )
 
     someone_elses.refresh_from_db()
@@ -155,8 +155,8 @@ def test_without_the_manage_scope_webhooks_are_403(api_client, token_minter):
         ({"event_types": ["order.created"]}, "url"),
     ],
 )
-def test_bad_input_is_a_400_naming_the_field(api_client, as_customer, payload, field):
-    response = api_client.post(WEBHOOKS_URL, payload, **as_customer)
+def test_bad_input_is_a_400_naming_the_field(api_client, customer_headers, payload, field):
+    response = api_client.post(WEBHOOKS_URL, payload, **customer_headers)
 
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
@@ -185,9 +185,9 @@ def test_bad_input_is_a_400_naming_the_field(api_client, as_customer, payload, f
         "http://no-such-host.invalid/hooks",
     ],
 )
-def test_a_url_that_is_not_public_http_is_refused_naming_url(api_client, as_customer, url):
+def test_a_url_that_is_not_public_http_is_refused_naming_url(api_client, customer_headers, url):
     response = api_client.post(
-        WEBHOOKS_URL, {"url": url, "event_types": ["order.created"]}, **as_customer
+        WEBHOOKS_URL, {"url": url, "event_types": ["order.created"]}, **customer_headers
     )
 
     body = response.json()
@@ -198,14 +198,14 @@ def test_a_url_that_is_not_public_http_is_refused_naming_url(api_client, as_cust
 
 
 def test_an_update_to_a_private_url_is_refused_and_changes_nothing(
-    api_client, as_customer, customer_id
+    api_client, customer_headers, customer_id
 ):
     endpoint = WebhookEndpointFactory(owner_id=customer_id)
 
     response = api_client.patch(
         detail_url(endpoint.id),
         {"url": "http://169.254.169.254/", "is_active": False},
-        **as_customer,
+        **customer_headers,
     )
 
     endpoint.refresh_from_db()
@@ -215,29 +215,31 @@ def test_an_update_to_a_private_url_is_refused_and_changes_nothing(
 
 
 def test_private_targets_are_accepted_when_the_setting_allows_them(
-    api_client, as_customer, settings
+    api_client, customer_headers, settings
 ):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
 
     response = api_client.post(
         WEBHOOKS_URL,
         {"url": "http://localhost:9000/hooks", "event_types": ["order.created"]},
-        **as_customer,
+        **customer_headers,
     )
 
     assert response.status_code == 201
 
 
-def test_the_allow_setting_still_refuses_other_schemes(api_client, as_customer, settings):
+def test_the_allow_setting_still_refuses_other_schemes(api_client, customer_headers, settings):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
 
     response = api_client.post(
-        WEBHOOKS_URL, {"url": "file:///etc/passwd", "event_types": ["order.created"]}, **as_customer
+        WEBHOOKS_URL,
+        {"url": "file:///etc/passwd", "event_types": ["order.created"]},
+        **customer_headers,
     )
 
     assert response.status_code == 400
     assert "url" in response.json()["errors"]
 
 
-def test_an_unknown_endpoint_id_is_a_404(api_client, as_customer):
-    assert api_client.get(detail_url(uuid.uuid4()), **as_customer).status_code == 404
+def test_an_unknown_endpoint_id_is_a_404(api_client, customer_headers):
+    assert api_client.get(detail_url(uuid.uuid4()), **customer_headers).status_code == 404

@@ -2,7 +2,6 @@
 with a logged attempt each, and checked against private addresses again at delivery time."""
 
 import json
-import socket
 import uuid
 
 import pytest
@@ -11,12 +10,10 @@ from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 from apps.notifications.models import DeliveryStatus, WebhookDelivery
 from apps.notifications.services import webhook_delivery_attempt
 from apps.notifications.tasks import webhook_deliveries_sweep_task
-from common.testing.events import deliver
-from common.testing.notifications import (
-    RecipientFactory,
-    WebhookEndpointFactory,
-    order_event_data,
-)
+from common.testing.events import deliver, event_data
+from common.testing.servers import free_port
+from tests.notifications.conftest import WEBHOOK_TARGET
+from tests.notifications.factories import RecipientFactory, WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +26,14 @@ def customer_known(customer_id):
 
 @pytest.fixture
 def endpoint(webhook_receiver, customer_id):
-    return WebhookEndpointFactory(owner_id=customer_id, url=webhook_receiver.url)
+    return WebhookEndpointFactory(owner_id=customer_id, url=webhook_receiver.url(WEBHOOK_TARGET))
 
 
 def deliver_order_event(event_type: str, customer_id, capture, *, times: int = 1) -> dict:
     """Delivers the event and runs what its handlers queued after commit (the delivery task)."""
     with capture(execute=True):
         return deliver(
-            event_type, order_event_data(event_type, customer_id=customer_id), times=times
+            event_type, event_data(event_type, customer_id=str(customer_id)), times=times
         )
 
 
@@ -47,7 +44,7 @@ def test_an_order_event_reaches_the_endpoint_signed_so_standardwebhooks_verifies
         "order.confirmed", customer_id, django_capture_on_commit_callbacks
     )
 
-    (request,) = webhook_receiver.received
+    (request,) = webhook_receiver.requests
     delivery = WebhookDelivery.objects.get()
     payload = Webhook(endpoint.secret).verify(request.body, request.headers)
     assert payload == {
@@ -56,8 +53,8 @@ def test_an_order_event_reaches_the_endpoint_signed_so_standardwebhooks_verifies
         "data": envelope["data"],
     }
     assert request.headers["webhook-id"] == str(delivery.id)
-    assert request.headers["host"] == webhook_receiver.url.split("/")[2]
-    assert request.path == "/hooks/mercato?shop=1"
+    assert request.headers["host"] == f"127.0.0.1:{webhook_receiver.port}"
+    assert request.target == WEBHOOK_TARGET
     assert (delivery.status, delivery.attempts, delivery.next_attempt_at) == (
         DeliveryStatus.SUCCEEDED,
         1,
@@ -72,7 +69,7 @@ def test_a_tampered_body_fails_verification(
 ):
     deliver_order_event("order.created", customer_id, django_capture_on_commit_callbacks)
 
-    (request,) = webhook_receiver.received
+    (request,) = webhook_receiver.requests
     tampered = request.body.replace(b"order.created", b"order.refunded")
     with pytest.raises(WebhookVerificationError):
         Webhook(endpoint.secret).verify(tampered, request.headers)
@@ -81,15 +78,15 @@ def test_a_tampered_body_fails_verification(
 def test_a_duplicate_event_makes_one_delivery_per_endpoint(
     endpoint, webhook_receiver, customer_id, django_capture_on_commit_callbacks
 ):
-    second = WebhookEndpointFactory(owner_id=customer_id, url=webhook_receiver.url)
+    second = WebhookEndpointFactory(owner_id=customer_id, url=webhook_receiver.url(WEBHOOK_TARGET))
 
     deliver_order_event("order.refunded", customer_id, django_capture_on_commit_callbacks, times=2)
 
     assert sorted(d.endpoint_id for d in WebhookDelivery.objects.all()) == sorted(
         [endpoint.id, second.id]
     )
-    assert len(webhook_receiver.received) == 2
-    assert {r.headers["webhook-id"] for r in webhook_receiver.received} == {
+    assert len(webhook_receiver.requests) == 2
+    assert {r.headers["webhook-id"] for r in webhook_receiver.requests} == {
         str(d.id) for d in WebhookDelivery.objects.all()
     }
 
@@ -99,7 +96,7 @@ def test_a_customers_endpoint_never_gets_another_customers_events(
 ):
     deliver_order_event("order.confirmed", uuid.uuid4(), django_capture_on_commit_callbacks)
 
-    assert webhook_receiver.received == []
+    assert webhook_receiver.requests == []
     assert not WebhookDelivery.objects.exists()
 
 
@@ -107,17 +104,23 @@ def test_only_active_endpoints_subscribed_to_the_type_get_it(
     webhook_receiver, customer_id, django_capture_on_commit_callbacks
 ):
     subscribed = WebhookEndpointFactory(
-        owner_id=customer_id, url=webhook_receiver.url, event_types=["order.cancelled"]
+        owner_id=customer_id,
+        url=webhook_receiver.url(WEBHOOK_TARGET),
+        event_types=["order.cancelled"],
     )
     WebhookEndpointFactory(
-        owner_id=customer_id, url=webhook_receiver.url, event_types=["order.confirmed"]
+        owner_id=customer_id,
+        url=webhook_receiver.url(WEBHOOK_TARGET),
+        event_types=["order.confirmed"],
     )
-    WebhookEndpointFactory(owner_id=customer_id, url=webhook_receiver.url, is_active=False)
+    WebhookEndpointFactory(
+        owner_id=customer_id, url=webhook_receiver.url(WEBHOOK_TARGET), is_active=False
+    )
 
     deliver_order_event("order.cancelled", customer_id, django_capture_on_commit_callbacks)
 
     assert [d.endpoint_id for d in WebhookDelivery.objects.all()] == [subscribed.id]
-    assert len(webhook_receiver.received) == 1
+    assert len(webhook_receiver.requests) == 1
 
 
 def test_a_failing_endpoint_is_retried_with_a_logged_attempt_each_until_failed(
@@ -125,7 +128,7 @@ def test_a_failing_endpoint_is_retried_with_a_logged_attempt_each_until_failed(
 ):
     settings.WEBHOOK_MAX_ATTEMPTS = 3
     settings.WEBHOOK_RETRY_BACKOFF_SECONDS = 0  # each retry is due at once, and runs inline
-    webhook_receiver.statuses = [500]
+    webhook_receiver.on("POST", None, (500, None))
 
     deliver_order_event("order.confirmed", customer_id, django_capture_on_commit_callbacks)
 
@@ -137,15 +140,15 @@ def test_a_failing_endpoint_is_retried_with_a_logged_attempt_each_until_failed(
     )
     log = list(delivery.attempt_log.all())
     assert [(a.response_status, a.error) for a in log] == [(500, "The endpoint answered 500.")] * 3
-    ids = {request.headers["webhook-id"] for request in webhook_receiver.received}
-    assert (len(webhook_receiver.received), ids) == (3, {str(delivery.id)})
+    ids = {request.headers["webhook-id"] for request in webhook_receiver.requests}
+    assert (len(webhook_receiver.requests), ids) == (3, {str(delivery.id)})
 
 
 def test_a_retry_that_succeeds_settles_the_delivery(
     endpoint, webhook_receiver, customer_id, settings, django_capture_on_commit_callbacks
 ):
     settings.WEBHOOK_RETRY_BACKOFF_SECONDS = 0
-    webhook_receiver.statuses = [503, 302, 200]
+    webhook_receiver.on("POST", None, (503, None), (302, None), (200, None))
 
     deliver_order_event("order.confirmed", customer_id, django_capture_on_commit_callbacks)
 
@@ -158,7 +161,7 @@ def test_a_failed_attempt_waits_for_its_backoff_before_the_next(
     endpoint, webhook_receiver, customer_id, settings, django_capture_on_commit_callbacks
 ):
     settings.WEBHOOK_RETRY_BACKOFF_SECONDS = 60
-    webhook_receiver.statuses = [500]
+    webhook_receiver.on("POST", None, (500, None))
 
     deliver_order_event("order.confirmed", customer_id, django_capture_on_commit_callbacks)
     delivery = WebhookDelivery.objects.get()
@@ -167,19 +170,19 @@ def test_a_failed_attempt_waits_for_its_backoff_before_the_next(
     assert delivery.next_attempt_at is not None
     assert webhook_delivery_attempt(delivery_id=delivery.id) is None
     assert webhook_deliveries_sweep_task() == 0
-    assert len(webhook_receiver.received) == 1
+    assert len(webhook_receiver.requests) == 1
 
 
 def test_the_sweep_sends_a_delivery_whose_queued_attempt_was_lost(
     endpoint, webhook_receiver, customer_id
 ):
     # Without running the on-commit callbacks the first attempt is never queued.
-    deliver("order.created", order_event_data("order.created", customer_id=customer_id))
+    deliver("order.created", event_data("order.created", customer_id=customer_id))
 
     assert webhook_deliveries_sweep_task() == 1
 
     assert WebhookDelivery.objects.get().status == DeliveryStatus.SUCCEEDED
-    assert len(webhook_receiver.received) == 1
+    assert len(webhook_receiver.requests) == 1
 
 
 def test_an_endpoint_that_turned_private_is_refused_at_delivery_time(
@@ -192,7 +195,7 @@ def test_an_endpoint_that_turned_private_is_refused_at_delivery_time(
 
     delivery = WebhookDelivery.objects.get()
     (attempt,) = delivery.attempt_log.all()
-    assert webhook_receiver.received == []
+    assert webhook_receiver.requests == []
     assert delivery.status == DeliveryStatus.FAILED
     assert attempt.response_status is None
     assert attempt.error == "127.0.0.1 is not a public address."
@@ -203,10 +206,7 @@ def test_an_unreachable_endpoint_logs_the_connection_error(
 ):
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = True
     settings.WEBHOOK_MAX_ATTEMPTS = 1
-    with socket.socket() as probe:  # a port nothing listens on once the probe is closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    WebhookEndpointFactory(owner_id=customer_id, url=f"http://127.0.0.1:{port}/gone")
+    WebhookEndpointFactory(owner_id=customer_id, url=f"http://127.0.0.1:{free_port()}/gone")
 
     deliver_order_event("order.confirmed", customer_id, django_capture_on_commit_callbacks)
 
@@ -218,23 +218,23 @@ def test_an_unreachable_endpoint_logs_the_connection_error(
 
 
 def test_ping_sends_a_signed_test_event_now_and_answers_the_attempt(
-    api_client, as_customer, endpoint, webhook_receiver, django_assert_num_queries
+    api_client, customer_headers, endpoint, webhook_receiver, django_assert_num_queries
 ):
     # The endpoint, the delivery, the attempt, the settled delivery, its log (and the savepoint
     # pair around recording the attempt): nothing is read back that the request already holds.
     with django_assert_num_queries(7):
         response = api_client.post(
-            f"/notifications/api/v1/webhooks/{endpoint.id}/ping/", **as_customer
+            f"/notifications/api/v1/webhooks/{endpoint.id}/ping/", **customer_headers
         )
 
     body = response.json()
-    (request,) = webhook_receiver.received
+    (request,) = webhook_receiver.requests
     payload = Webhook(endpoint.secret).verify(request.body, request.headers)
     assert response.status_code == 200
     assert payload["type"] == "webhook.ping"
     assert payload["data"] == {"endpoint_id": str(endpoint.id)}
     assert (body["status"], body["attempts"], body["event_type"]) == (
-        "succeeded",
+        "SUCCEEDED",
         1,
         "webhook.ping",
     )
@@ -242,21 +242,23 @@ def test_ping_sends_a_signed_test_event_now_and_answers_the_attempt(
 
 
 def test_ping_reports_a_failing_endpoint_without_retrying(
-    api_client, as_customer, endpoint, webhook_receiver
+    api_client, customer_headers, endpoint, webhook_receiver
 ):
-    webhook_receiver.statuses = [500]
+    webhook_receiver.on("POST", None, (500, None))
 
-    response = api_client.post(f"/notifications/api/v1/webhooks/{endpoint.id}/ping/", **as_customer)
+    response = api_client.post(
+        f"/notifications/api/v1/webhooks/{endpoint.id}/ping/", **customer_headers
+    )
 
     body = response.json()
-    assert (body["status"], body["attempts"], body["next_attempt_at"]) == ("failed", 1, None)
+    assert (body["status"], body["attempts"], body["next_attempt_at"]) == ("FAILED", 1, None)
     assert body["attempt_log"][0]["error"] == "The endpoint answered 500."
-    assert len(webhook_receiver.received) == 1
+    assert len(webhook_receiver.requests) == 1
 
 
 def test_the_delivery_log_lists_deliveries_with_their_attempts(
     api_client,
-    as_customer,
+    customer_headers,
     endpoint,
     webhook_receiver,
     customer_id,
@@ -268,13 +270,13 @@ def test_the_delivery_log_lists_deliveries_with_their_attempts(
     envelope = deliver_order_event("order.created", customer_id, django_capture_on_commit_callbacks)
 
     response = api_client.get(
-        f"/notifications/api/v1/webhooks/{endpoint.id}/deliveries/", **as_customer
+        f"/notifications/api/v1/webhooks/{endpoint.id}/deliveries/", **customer_headers
     )
 
     (delivery,) = response.json()["results"]
-    (request,) = webhook_receiver.received
+    (request,) = webhook_receiver.requests
     assert response.status_code == 200
-    assert (delivery["event_type"], delivery["status"]) == ("order.created", "succeeded")
+    assert (delivery["event_type"], delivery["status"]) == ("order.created", "SUCCEEDED")
     assert delivery["id"] == request.headers["webhook-id"]
     assert delivery["payload"] == json.loads(request.body)
     assert delivery["payload"]["data"] == envelope["data"]
@@ -284,7 +286,7 @@ def test_the_delivery_log_lists_deliveries_with_their_attempts(
 @pytest.mark.parametrize("count", [1, 8])
 def test_the_delivery_log_costs_the_same_queries_whatever_the_page_holds(
     api_client,
-    as_customer,
+    customer_headers,
     endpoint,
     customer_id,
     settings,
@@ -298,7 +300,7 @@ def test_the_delivery_log_costs_the_same_queries_whatever_the_page_holds(
 
     with django_assert_num_queries(4):  # the endpoint, the count, the page, the attempts
         response = api_client.get(
-            f"/notifications/api/v1/webhooks/{endpoint.id}/deliveries/", **as_customer
+            f"/notifications/api/v1/webhooks/{endpoint.id}/deliveries/", **customer_headers
         )
 
     assert len(response.json()["results"]) == count

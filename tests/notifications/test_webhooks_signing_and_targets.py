@@ -87,7 +87,7 @@ def test_a_public_name_resolving_to_a_private_address_is_refused(monkeypatch):
 
 
 def test_the_request_goes_to_the_checked_address_with_the_urls_host(monkeypatch, webhook_receiver):
-    port = webhook_receiver.server.server_address[1]
+    port = webhook_receiver.port
     fake_dns(monkeypatch, "127.0.0.1")
     target = target_resolve(f"http://hooks.example.com:{port}/in?a=1", allow_private=True)
     # Whatever the name resolves to later (rebinding), the connection uses the address checked.
@@ -95,7 +95,7 @@ def test_the_request_goes_to_the_checked_address_with_the_urls_host(monkeypatch,
 
     status = target_post(target=target, body=b"{}", headers={"webhook-id": "x"}, timeout=5)
 
-    (request,) = webhook_receiver.received
+    (request,) = webhook_receiver.requests
     assert status == 204
     assert request.headers["host"] == f"hooks.example.com:{port}"
-    assert request.path == "/in?a=1"
+    assert request.target == "/in?a=1"

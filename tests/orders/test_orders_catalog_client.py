@@ -28,14 +28,14 @@ def test_product_prices_reads_catalog_with_the_service_token(catalog_stub):
             is_active=True,
         )
     }
-    assert asked["headers"]["Authorization"] == f"Bearer {service_token()}"
+    assert asked.headers["authorization"] == f"Bearer {service_token()}"
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("status", [401, 403, 500])
 def test_product_prices_without_an_answer_raise_service_unavailable(catalog_stub, status):
     service_token()
-    catalog_stub.failures = [status, status]
+    catalog_stub.fail(status, status)
 
     with pytest.raises(ServiceUnavailable):
         product_prices(product_ids=[uuid.uuid4()])

@@ -8,7 +8,7 @@ from apps.orders.models import IdempotencyKey, Order
 from common.clients.catalog import catalog
 from common.clients.identity import service_token
 from common.testing.events import published, published_data
-from common.testing.orders import closed_port
+from common.testing.servers import free_port
 from tests.orders.conftest import ORDERS_URL
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_catalog_is_asked_once_with_the_service_token(place, catalog_stub, two_p
     place(order_of((tea, 1), (cup, 1)))
 
     (asked,) = catalog_stub.price_requests()
-    assert asked["headers"]["Authorization"] == f"Bearer {service_token()}"
+    assert asked.headers["authorization"] == f"Bearer {service_token()}"
 
 
 @pytest.mark.parametrize(
@@ -199,7 +199,7 @@ def test_a_missing_or_malformed_idempotency_key_is_a_400_naming_the_header(
 
 def test_catalog_down_is_a_503_that_stores_nothing(place, catalog_stub, two_products):
     tea, _ = two_products
-    catalog_stub.failures = [503, 503]
+    catalog_stub.fail(503, 503)
 
     response = place(order_of((tea, 1)))
 
@@ -216,11 +216,11 @@ def test_an_unreachable_catalog_opens_the_breaker_and_then_fails_fast(
 ):
     tea, _ = two_products
     service_token()  # fetched from the stand-in while it still answers
-    settings.CATALOG_URL = f"http://127.0.0.1:{closed_port()}"
+    settings.CATALOG_URL = f"http://127.0.0.1:{free_port()}"
     body = order_of((tea, 1))
 
     statuses = [place(body).status_code for _ in range(catalog.breaker.fail_max)]
-    settings.CATALOG_URL = catalog_stub.url
+    settings.CATALOG_URL = catalog_stub.stub.url()
     while_open = place(body)
 
     assert statuses == [503] * catalog.breaker.fail_max

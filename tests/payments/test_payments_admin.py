@@ -2,7 +2,7 @@
 
 import pytest
 
-from common.testing.payments import PaymentFactory
+from tests.payments.factories import PaymentFactory
 
 pytestmark = pytest.mark.django_db
 

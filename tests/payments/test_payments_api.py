@@ -5,7 +5,7 @@ import uuid
 import pytest
 
 from apps.payments.models import PaymentStatus
-from common.testing.payments import PaymentFactory
+from tests.payments.factories import PaymentFactory
 
 pytestmark = pytest.mark.django_db
 

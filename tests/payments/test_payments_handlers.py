@@ -10,24 +10,27 @@ from apps.payments.providers import ProviderUnavailable
 from apps.payments.providers.sandbox import SandboxProvider
 from common.events.inbox import dead_letter_replay
 from common.events.models import DeadLetter
-from common.testing.events import deliver, published, published_data
+from common.testing.events import deliver, event_data, published, published_data
 
 pytestmark = pytest.mark.django_db
 
 
-def payment_requested(payment_method: str = "pm_card_ok", **overrides) -> dict:
-    return {
-        "order_id": str(uuid.uuid4()),
-        "customer_id": str(uuid.uuid4()),
-        "amount": "12.50",
-        "currency": "EUR",
-        "payment_method": payment_method,
-        **overrides,
-    }
+def payment_requested(payment_method: str) -> dict:
+    return event_data("order.payment_requested", payment_method=payment_method, amount="12.50")
 
 
 def refund_requested(request: dict) -> dict:
     return {key: request[key] for key in ("order_id", "customer_id", "amount", "currency")}
+
+
+def settled(request: dict, payment: Payment) -> dict:
+    """payment.succeeded's and payment.refunded's data for `payment`, made for `request`."""
+    return {
+        "order_id": request["order_id"],
+        "payment_id": str(payment.id),
+        "amount": "12.50",
+        "currency": request["currency"],
+    }
 
 
 def test_a_duplicated_request_makes_one_payment_one_charge_and_one_success(run_on_commit):
@@ -41,14 +44,7 @@ def test_a_duplicated_request_makes_one_payment_one_charge_and_one_success(run_o
     assert payment.status == PaymentStatus.SUCCEEDED
     assert payment.attempts == 1
     assert SandboxOperation.objects.filter(kind="charge").count() == 1
-    assert published_data("payment.succeeded") == [
-        {
-            "order_id": request["order_id"],
-            "payment_id": str(payment.id),
-            "amount": "12.50",
-            "currency": "EUR",
-        }
-    ]
+    assert published_data("payment.succeeded") == [settled(request, payment)]
 
 
 def test_a_second_request_event_for_a_settled_order_changes_nothing(run_on_commit):
@@ -126,14 +122,7 @@ def test_a_refund_request_refunds_a_succeeded_payment_once(run_on_commit):
     assert payment.refunded_at is not None
     assert payment.refund_reference.startswith("sandbox_re_")
     assert SandboxOperation.objects.filter(kind="refund").count() == 1
-    assert published_data("payment.refunded") == [
-        {
-            "order_id": request["order_id"],
-            "payment_id": str(payment.id),
-            "amount": "12.50",
-            "currency": "EUR",
-        }
-    ]
+    assert published_data("payment.refunded") == [settled(request, payment)]
 
 
 def test_a_refund_requested_before_the_charge_settled_follows_the_charge(

@@ -6,7 +6,7 @@ import pytest
 from apps.payments.models import SandboxOperation
 from apps.payments.providers import PROVIDERS, ProviderUnavailable, provider_for
 from apps.payments.providers.sandbox import FLAKY_FAILED_ATTEMPTS, SandboxProvider
-from common.testing.payments import PaymentFactory
+from tests.payments.factories import PaymentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from apps.payments.tasks import (
     payment_resume_stalled_task,
 )
 from common.testing.events import published
-from common.testing.payments import PaymentFactory
+from tests.payments.factories import PaymentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -16,6 +16,7 @@ from apps.accounts.api.serializers import (
 )
 from apps.accounts.keys import jwks
 from apps.accounts.models import Role
+from apps.accounts.scopes import ROLE_READ, USER_READ, USER_WRITE
 from apps.accounts.selectors import role_list, user_list
 from common.api.views import ServiceApi
 from common.auth.permissions import AUTHENTICATED, PUBLIC
@@ -122,7 +123,7 @@ class MyPasswordApi(ServiceApi):
 
 
 class UserListApi(generics.ListAPIView):
-    required_scopes = {"get": "identity.user.read"}
+    required_scopes = {"get": USER_READ}
     serializer_class = UserOutput
     filterset_fields = ("email", "is_active")
 
@@ -131,7 +132,7 @@ class UserListApi(generics.ListAPIView):
 
 
 class UserDetailApi(ServiceApi):
-    required_scopes = {"get": "identity.user.read", "patch": "identity.user.write"}
+    required_scopes = {"get": USER_READ, "patch": USER_WRITE}
 
     class InputSerializer(serializers.Serializer):
         full_name = serializers.CharField(max_length=200)
@@ -154,7 +155,7 @@ class UserDetailApi(ServiceApi):
 
 
 class RoleListApi(generics.ListAPIView):
-    required_scopes = {"get": "identity.role.read"}
+    required_scopes = {"get": ROLE_READ}
     serializer_class = RoleOutput
     filter_backends = ()
 

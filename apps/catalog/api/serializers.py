@@ -1,14 +1,56 @@
 """How catalog records look to REST clients."""
 
+import uuid
+
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.catalog.models import Category, Product, ProductImport, ProductImportError
+from apps.catalog.selectors import category_list
 
 
 class CategoryOutput(serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ("id", "name", "slug", "description")
+
+
+@extend_schema_field(
+    {
+        "anyOf": [
+            {"type": "string", "format": "uuid", "description": "The category's id."},
+            {"type": "string", "description": "The category's slug."},
+            {
+                "type": "object",
+                "description": "The category as product reads show it; only its id is read.",
+                "properties": {"id": {"type": "string", "format": "uuid"}},
+                "required": ["id"],
+            },
+        ]
+    }
+)
+class CategoryReference(serializers.Field):
+    """A product's category on writes: as reads show it (an object with its `id`), by id, or by
+    slug, so a client can send back the product it read."""
+
+    default_error_messages = {
+        "invalid": "Give the category's id, its slug, or an object with its id.",
+        "unknown": "No category has this id or slug.",
+    }
+
+    def to_internal_value(self, data) -> Category:
+        if isinstance(data, dict):
+            data = data.get("id")
+        if not isinstance(data, str) or not data:
+            self.fail("invalid")
+        try:
+            lookup = {"id": uuid.UUID(data)}
+        except ValueError:
+            lookup = {"slug": data}
+        category = category_list().filter(**lookup).first()
+        if category is None:
+            self.fail("unknown")
+        return category
 
 
 class ProductOutput(serializers.ModelSerializer):

@@ -12,11 +12,12 @@ from apps.catalog import services
 from apps.catalog.api.filters import ProductFilter
 from apps.catalog.api.serializers import (
     CategoryOutput,
+    CategoryReference,
     InternalPriceListOutput,
     ProductImportOutput,
     ProductOutput,
 )
-from apps.catalog.models import Category
+from apps.catalog.scopes import IMPORT_RUN, PRICE_READ_INTERNAL, PRODUCT_WRITE
 from apps.catalog.selectors import (
     category_list,
     product_import_list,
@@ -26,9 +27,6 @@ from apps.catalog.selectors import (
 from common.api.views import EditableDetailApi, ServiceApi, validated
 from common.auth.permissions import PUBLIC
 
-WRITE_SCOPE = "catalog.product.write"
-IMPORT_SCOPE = "catalog.import.run"
-PRICE_READ_SCOPE = "catalog.price.read_internal"
 # One order's worth of lines and then some; the query string stays far below URL limits.
 MAXIMUM_PRICE_IDS = 100
 MAXIMUM_IMPORT_BYTES = 10 * 2**20
@@ -41,7 +39,7 @@ class ProductInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
     currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
-    category = serializers.SlugRelatedField(slug_field="slug", queryset=Category.objects.all())
+    category = CategoryReference()
     is_active = serializers.BooleanField(required=False)
 
 
@@ -56,7 +54,7 @@ class CategoryInput(serializers.Serializer):
 
 
 class ProductListApi(generics.ListAPIView):
-    required_scopes = {"get": PUBLIC, "post": WRITE_SCOPE}
+    required_scopes = {"get": PUBLIC, "post": PRODUCT_WRITE}
     serializer_class = ProductOutput
     filterset_class = ProductFilter
 
@@ -72,7 +70,7 @@ class ProductListApi(generics.ListAPIView):
 class ProductDetailApi(EditableDetailApi):
     """A product: anyone reads it; a catalog manager changes it or archives it (DELETE)."""
 
-    write_scope = WRITE_SCOPE
+    write_scope = PRODUCT_WRITE
     input_serializer = ProductInput
     serializer_class = ProductOutput
     lookup_url_kwarg = "product_id"
@@ -89,7 +87,7 @@ class ProductDetailApi(EditableDetailApi):
 
 
 class CategoryListApi(generics.ListAPIView):
-    required_scopes = {"get": PUBLIC, "post": WRITE_SCOPE}
+    required_scopes = {"get": PUBLIC, "post": PRODUCT_WRITE}
     serializer_class = CategoryOutput
     filter_backends = ()
 
@@ -105,7 +103,7 @@ class CategoryListApi(generics.ListAPIView):
 class CategoryDetailApi(EditableDetailApi):
     """A category: anyone reads it; a catalog manager changes it or deletes it once empty."""
 
-    write_scope = WRITE_SCOPE
+    write_scope = PRODUCT_WRITE
     input_serializer = CategoryInput
     serializer_class = CategoryOutput
     lookup_url_kwarg = "category_id"
@@ -123,7 +121,7 @@ class CategoryDetailApi(EditableDetailApi):
 class InternalPriceListApi(ServiceApi):
     """Prices for the orders service to freeze on an order's lines; unknown ids are left out."""
 
-    required_scopes = {"get": PRICE_READ_SCOPE}
+    required_scopes = {"get": PRICE_READ_INTERNAL}
 
     class QuerySerializer(serializers.Serializer):
         ids = serializers.CharField(
@@ -152,7 +150,7 @@ class InternalPriceListApi(ServiceApi):
 class ProductImportListApi(ServiceApi):
     """Starts a product import: the CSV is checked at once, its rows are applied by a worker."""
 
-    required_scopes = {"post": IMPORT_SCOPE}
+    required_scopes = {"post": IMPORT_RUN}
     parser_classes = [MultiPartParser]
 
     class InputSerializer(serializers.Serializer):
@@ -195,7 +193,7 @@ class ProductImportListApi(ServiceApi):
 class ProductImportDetailApi(ServiceApi):
     """An import's progress, counts and the rows it skipped, with why."""
 
-    required_scopes = {"get": IMPORT_SCOPE}
+    required_scopes = {"get": IMPORT_RUN}
 
     @extend_schema(responses=ProductImportOutput)
     def get(self, request, import_id):

@@ -5,6 +5,7 @@ from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from apps.inventory.api.serializers import StockOutput
+from apps.inventory.scopes import STOCK_WRITE
 from apps.inventory.selectors import product_stock_list, stock_of
 from apps.inventory.services import stock_adjust
 from common.api.views import ServiceApi
@@ -29,7 +30,7 @@ class StockAdjustApi(ServiceApi):
     """Receives deliveries (positive `delta`) and write-offs (negative); on hand never drops
     below what open orders hold (409 naming `delta`)."""
 
-    required_scopes = {"post": "catalog.stock.write"}
+    required_scopes = {"post": STOCK_WRITE}
 
     class InputSerializer(serializers.Serializer):
         delta = serializers.IntegerField(min_value=-MAXIMUM_DELTA, max_value=MAXIMUM_DELTA)

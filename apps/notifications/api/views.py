@@ -20,18 +20,19 @@ from apps.notifications.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from apps.notifications.selectors import (
+from apps.notifications.scopes import (
+    NOTIFICATION_READ,
     NOTIFICATION_READ_ANY,
+    WEBHOOK_MANAGE,
     WEBHOOK_MANAGE_ANY,
+)
+from apps.notifications.selectors import (
     notification_list,
     webhook_delivery_list,
     webhook_endpoint_list,
 )
 from common.api.views import ServiceApi, validated
 from common.auth.users import caller
-
-NOTIFICATION_READ = "notifications.notification.read"
-WEBHOOK_MANAGE = "notifications.webhook.manage"
 
 WEBHOOKS_DESCRIPTION = """\
 Events about the caller's own orders (`order.created`, `order.confirmed`, `order.cancelled`,

@@ -9,24 +9,26 @@ from rest_framework.response import Response
 from apps.orders import services
 from apps.orders.api.serializers import OrderDetailOutput, OrderExportOutput, OrderOutput
 from apps.orders.models import IdempotencyKey, Order, OrderStatus
+from apps.orders.scopes import (
+    ORDER_CANCEL,
+    ORDER_CANCEL_ANY,
+    ORDER_CREATE,
+    ORDER_EXPORT,
+    ORDER_READ,
+    ORDER_READ_ANY,
+    ORDER_REFUND,
+)
 from apps.orders.selectors import order_export_file, order_export_get, order_get, order_list
 from common.api.idempotency import HEADER, idempotent
 from common.api.views import ServiceApi, validated
 from common.auth.permissions import AUTHENTICATED
 from common.auth.users import caller
 
-CREATE = "orders.order.create"
-READ = "orders.order.read"
-READ_ANY = "orders.order.read_any"
-CANCEL = "orders.order.cancel"
-CANCEL_ANY = "orders.order.cancel_any"
-REFUND = "orders.order.refund"
-EXPORT = "orders.order.export"
 DUPLICATE_PRODUCTS = "Each product may appear on one line only."
 DEFAULT_CANCEL_REASON = "cancelled on request"
 
 
-def order_response(request, order_id, *, any_scope: str = READ_ANY) -> Response:
+def order_response(request, order_id, *, any_scope: str = ORDER_READ_ANY) -> Response:
     """The order as the caller may see it now, with its lines and history."""
     order = order_get(viewer=caller(request), order_id=order_id, any_scope=any_scope)
     return Response(OrderDetailOutput(order).data)
@@ -40,7 +42,7 @@ class LineInput(serializers.Serializer):
 class OrderListApi(generics.ListAPIView):
     """The caller's orders (everyone's with `orders.order.read_any`); POST places one."""
 
-    required_scopes = {"get": (READ, READ_ANY), "post": CREATE}
+    required_scopes = {"get": (ORDER_READ, ORDER_READ_ANY), "post": ORDER_CREATE}
     serializer_class = OrderOutput
     filterset_fields = ("status",)
 
@@ -74,7 +76,7 @@ class OrderListApi(generics.ListAPIView):
 
 
 class OrderDetailApi(ServiceApi):
-    required_scopes = {"get": (READ, READ_ANY)}
+    required_scopes = {"get": (ORDER_READ, ORDER_READ_ANY)}
 
     @extend_schema(responses=OrderDetailOutput)
     def get(self, request, order_id):
@@ -84,7 +86,7 @@ class OrderDetailApi(ServiceApi):
 class OrderCancelApi(ServiceApi):
     """A customer cancels an own unpaid order; support (`orders.order.cancel_any`) anyone's."""
 
-    required_scopes = {"post": (CANCEL, CANCEL_ANY)}
+    required_scopes = {"post": (ORDER_CANCEL, ORDER_CANCEL_ANY)}
 
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=200, default=DEFAULT_CANCEL_REASON)
@@ -92,23 +94,23 @@ class OrderCancelApi(ServiceApi):
     @extend_schema(request=InputSerializer, responses=OrderDetailOutput)
     def post(self, request, order_id):
         data = self.parse(self.InputSerializer, request)
-        order = order_get(viewer=caller(request), order_id=order_id, any_scope=CANCEL_ANY)
+        order = order_get(viewer=caller(request), order_id=order_id, any_scope=ORDER_CANCEL_ANY)
         services.order_cancel(order_id=order.id, actor=request.user.id, **data)
-        return order_response(request, order.id, any_scope=CANCEL_ANY)
+        return order_response(request, order.id, any_scope=ORDER_CANCEL_ANY)
 
 
 class OrderRefundApi(ServiceApi):
-    required_scopes = {"post": REFUND}
+    required_scopes = {"post": ORDER_REFUND}
 
     @extend_schema(request=None, responses=OrderDetailOutput)
     def post(self, request, order_id):
-        order = order_get(viewer=caller(request), order_id=order_id, any_scope=REFUND)
+        order = order_get(viewer=caller(request), order_id=order_id, any_scope=ORDER_REFUND)
         services.order_refund(order_id=order.id, actor=request.user.id)
-        return order_response(request, order.id, any_scope=REFUND)
+        return order_response(request, order.id, any_scope=ORDER_REFUND)
 
 
 class OrderExportListApi(ServiceApi):
-    required_scopes = {"post": EXPORT}
+    required_scopes = {"post": ORDER_EXPORT}
 
     class InputSerializer(serializers.Serializer):
         status = serializers.ChoiceField(choices=OrderStatus.choices, required=False)

@@ -5,14 +5,15 @@ from rest_framework import generics
 from apps.payments.api.filters import PaymentFilter
 from apps.payments.api.serializers import PaymentOutput
 from apps.payments.models import Payment
-from apps.payments.selectors import READ_ANY_SCOPE, READ_SCOPE, payment_list
+from apps.payments.scopes import PAYMENT_READ, PAYMENT_READ_ANY
+from apps.payments.selectors import payment_list
 from common.auth.users import caller
 
 
 class PaymentReadApi(generics.GenericAPIView):
     """Either scope lets a caller in; which one it holds decides what it sees (the selector)."""
 
-    required_scopes = {"get": (READ_SCOPE, READ_ANY_SCOPE)}
+    required_scopes = {"get": (PAYMENT_READ, PAYMENT_READ_ANY)}
     serializer_class = PaymentOutput
     lookup_url_kwarg = "payment_id"
 

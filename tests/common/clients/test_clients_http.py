@@ -4,99 +4,110 @@ import pytest
 
 from common.clients.catalog import PRICES_PATH
 from common.clients.http import ServiceClient, ServiceUnavailable
-from common.testing.orders import closed_port
+from common.testing.servers import free_port
 
 TIMEOUT = (0.5, 1.0)
+PRICES = (200, {"results": []})
 
 
 @pytest.fixture
-def client(catalog_stub) -> ServiceClient:
-    """A client of its own, so the shared catalog breaker is not what these tests trip."""
+def service_client(http_stub, settings) -> ServiceClient:
+    """A client of its own, so the shared catalog breaker is not what these tests trip, of a
+    catalog that answers an empty price list unless a test scripts otherwise."""
+    settings.CATALOG_URL = http_stub.url()
+    http_stub.on(None, PRICES_PATH, PRICES)
     return ServiceClient(service="catalog", url_setting="CATALOG_URL", fail_max=3, reset_timeout=30)
 
 
-@pytest.mark.parametrize("status", [502, 503, 504])
-def test_a_502_503_or_504_on_a_get_is_retried_once(client, catalog_stub, status):
-    catalog_stub.failures = [status]
+def fail(http_stub, *statuses: int) -> None:
+    """Answers the next requests for prices with `statuses`, then with prices again."""
+    http_stub.on(None, PRICES_PATH, *[(status, None) for status in statuses], PRICES)
 
-    response = client.get(PRICES_PATH, params={"ids": ""}, timeout=TIMEOUT)
+
+@pytest.mark.parametrize("status", [502, 503, 504])
+def test_a_502_503_or_504_on_a_get_is_retried_once(service_client, http_stub, status):
+    fail(http_stub, status)
+
+    response = service_client.get(PRICES_PATH, params={"ids": ""}, timeout=TIMEOUT)
 
     assert response.status_code == 200
-    assert len(catalog_stub.price_requests()) == 2
+    assert len(http_stub.received(PRICES_PATH)) == 2
 
 
-def test_a_500_is_not_retried(client, catalog_stub):
-    catalog_stub.failures = [500]
+def test_a_500_is_not_retried(service_client, http_stub):
+    fail(http_stub, 500)
 
     with pytest.raises(ServiceUnavailable, match="answered 500"):
-        client.get(PRICES_PATH, timeout=TIMEOUT)
+        service_client.get(PRICES_PATH, timeout=TIMEOUT)
 
-    assert len(catalog_stub.price_requests()) == 1
+    assert len(http_stub.received(PRICES_PATH)) == 1
 
 
-def test_retries_are_bounded_and_end_in_service_unavailable(client, catalog_stub):
-    catalog_stub.failures = [502, 504, 503]
+def test_retries_are_bounded_and_end_in_service_unavailable(service_client, http_stub):
+    fail(http_stub, 502, 504, 503)
 
     with pytest.raises(ServiceUnavailable, match="answered 504"):
-        client.get(PRICES_PATH, timeout=TIMEOUT)
+        service_client.get(PRICES_PATH, timeout=TIMEOUT)
 
-    assert len(catalog_stub.price_requests()) == 2
+    assert len(http_stub.received(PRICES_PATH)) == 2
 
 
-def test_a_post_is_not_repeated_after_a_503(client, catalog_stub):
-    catalog_stub.failures = [503]
+def test_a_post_is_not_repeated_after_a_503(service_client, http_stub):
+    fail(http_stub, 503)
 
     with pytest.raises(ServiceUnavailable):
-        client.post(PRICES_PATH, json={}, timeout=TIMEOUT)
+        service_client.post(PRICES_PATH, json={}, timeout=TIMEOUT)
 
-    assert len(catalog_stub.price_requests()) == 1
-
-
-def test_a_4xx_is_the_callers_to_read_and_does_not_count_against_the_breaker(client, catalog_stub):
-    for _ in range(client.breaker.fail_max + 1):
-        catalog_stub.failures = [404]
-        assert client.get(PRICES_PATH, timeout=TIMEOUT).status_code == 404
-
-    assert client.breaker.current_state == "closed"
+    assert len(http_stub.received(PRICES_PATH)) == 1
 
 
-def test_a_refused_connection_is_service_unavailable(client, settings):
-    settings.CATALOG_URL = f"http://127.0.0.1:{closed_port()}"
+def test_a_4xx_is_the_callers_to_read_and_does_not_count_against_the_breaker(
+    service_client, http_stub
+):
+    for _ in range(service_client.breaker.fail_max + 1):
+        fail(http_stub, 404)
+        assert service_client.get(PRICES_PATH, timeout=TIMEOUT).status_code == 404
+
+    assert service_client.breaker.current_state == "closed"
+
+
+def test_a_refused_connection_is_service_unavailable(service_client, settings):
+    settings.CATALOG_URL = f"http://127.0.0.1:{free_port()}"
 
     with pytest.raises(ServiceUnavailable, match="ConnectionError"):
-        client.get(PRICES_PATH, timeout=TIMEOUT)
+        service_client.get(PRICES_PATH, timeout=TIMEOUT)
 
 
-def test_a_slow_answer_times_out_as_service_unavailable(client, catalog_stub):
-    catalog_stub.delay = 0.5
+def test_a_slow_answer_times_out_as_service_unavailable(service_client, http_stub):
+    http_stub.delay = 0.5
 
     with pytest.raises(ServiceUnavailable):
-        client.get(PRICES_PATH, timeout=(0.5, 0.1))
+        service_client.get(PRICES_PATH, timeout=(0.5, 0.1))
 
     # A read timeout is not retried: the request may already be running on the other side.
-    assert len(catalog_stub.price_requests()) == 1
+    assert len(http_stub.received(PRICES_PATH)) == 1
 
 
 def test_the_breaker_opens_after_fail_max_failures_and_then_refuses_without_calling(
-    client, catalog_stub
+    service_client, http_stub
 ):
-    catalog_stub.failures = [500] * client.breaker.fail_max
+    fail(http_stub, *[500] * service_client.breaker.fail_max)
 
-    for _ in range(client.breaker.fail_max):
+    for _ in range(service_client.breaker.fail_max):
         with pytest.raises(ServiceUnavailable):
-            client.get(PRICES_PATH, timeout=TIMEOUT)
-    asked = len(catalog_stub.price_requests())
+            service_client.get(PRICES_PATH, timeout=TIMEOUT)
+    asked = len(http_stub.received(PRICES_PATH))
     with pytest.raises(ServiceUnavailable, match="circuit breaker is open"):
-        client.get(PRICES_PATH, timeout=TIMEOUT)
+        service_client.get(PRICES_PATH, timeout=TIMEOUT)
 
-    assert client.breaker.current_state == "open"
-    assert len(catalog_stub.price_requests()) == asked
+    assert service_client.breaker.current_state == "open"
+    assert len(http_stub.received(PRICES_PATH)) == asked
 
 
-def test_a_half_open_breaker_closes_again_on_success(client, catalog_stub):
-    client.breaker.open()
-    client.breaker.half_open()
+def test_a_half_open_breaker_closes_again_on_success(service_client, http_stub):
+    service_client.breaker.open()
+    service_client.breaker.half_open()
 
-    client.get(PRICES_PATH, params={"ids": ""}, timeout=TIMEOUT)
+    service_client.get(PRICES_PATH, params={"ids": ""}, timeout=TIMEOUT)
 
-    assert client.breaker.current_state == "closed"
+    assert service_client.breaker.current_state == "closed"

@@ -1,12 +1,10 @@
 """Operators see the outbox and dead letters in their service's admin and replay dead letters."""
 
-import uuid
-
 import pytest
 
 from common.events import inbox
 from common.events.models import DeadLetter, InboxEntry
-from common.testing.events import deliver
+from common.testing.events import deliver, event_data
 
 pytestmark = pytest.mark.django_db
 DEAD_LETTERS_URL = "/catalog/admin/events/deadletter/"
@@ -25,7 +23,7 @@ def dead_letter(monkeypatch, settings) -> DeadLetter:
     monkeypatch.setattr(
         inbox, "HANDLERS", {HANDLER: (frozenset({"stock.reserved"}), flaky_handler)}
     )
-    deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    deliver("stock.reserved", event_data("stock.reserved"))
     fault["on"] = False
     return DeadLetter.objects.get()
 

@@ -7,14 +7,13 @@ import structlog
 
 from common.events.envelope import Event, envelope_for, handling
 from common.events.types import InvalidEvent
-
-
-def reserved() -> dict:
-    return {"order_id": str(uuid.uuid4())}
+from common.testing.events import event_data
 
 
 def test_an_envelope_is_cloudevents_1_0_json_with_our_extensions():
-    envelope = envelope_for(event_type="stock.reserved", data=reserved(), source="catalog")
+    envelope = envelope_for(
+        event_type="stock.reserved", data=event_data("stock.reserved"), source="catalog"
+    )
 
     assert envelope["specversion"] == "1.0"
     assert envelope["source"] == "/catalog"
@@ -28,18 +27,24 @@ def test_an_envelope_is_cloudevents_1_0_json_with_our_extensions():
 
 def test_an_event_published_in_a_request_is_correlated_by_the_request_id():
     with structlog.contextvars.bound_contextvars(request_id="req-42"):
-        envelope = envelope_for(event_type="stock.reserved", data=reserved(), source="catalog")
+        envelope = envelope_for(
+            event_type="stock.reserved", data=event_data("stock.reserved"), source="catalog"
+        )
 
     assert envelope["correlationid"] == "req-42"
 
 
 def test_an_event_published_while_handling_another_continues_its_correlation_and_trace():
     cause = Event.from_envelope(
-        envelope_for(event_type="stock.reserved", data=reserved(), source="catalog")
+        envelope_for(
+            event_type="stock.reserved", data=event_data("stock.reserved"), source="catalog"
+        )
     )
 
     with handling(cause):
-        effect = envelope_for(event_type="stock.reserved", data=reserved(), source="orders")
+        effect = envelope_for(
+            event_type="stock.reserved", data=event_data("stock.reserved"), source="orders"
+        )
 
     assert effect["correlationid"] == cause.correlation_id
     assert effect["traceparent"].split("-")[1] == cause.traceparent.split("-")[1]
@@ -56,7 +61,9 @@ def test_an_event_published_while_handling_another_continues_its_correlation_and
     ],
 )
 def test_a_consumer_refuses_a_malformed_envelope(change, complaint):
-    envelope = envelope_for(event_type="stock.reserved", data=reserved(), source="catalog")
+    envelope = envelope_for(
+        event_type="stock.reserved", data=event_data("stock.reserved"), source="catalog"
+    )
 
     with pytest.raises(InvalidEvent, match=complaint):
         Event.from_envelope({**envelope, **change})

@@ -3,12 +3,20 @@
 import uuid
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from common.events import inbox
-from common.events.inbox import INVALID_EVENT, dead_letter_replay, event_consume
+from common.events.envelope import Event, envelope_for
+from common.events.inbox import (
+    INVALID_EVENT,
+    dead_letter_record,
+    dead_letter_replay,
+    event_consume,
+    event_handle,
+)
 from common.events.models import DeadLetter, InboxEntry, OutboxEvent
 from common.events.outbox import publish
-from common.testing.events import deliver
+from common.testing.events import deliver, event_data
 
 pytestmark = pytest.mark.django_db
 HANDLER = "tests.record_reservation"
@@ -37,7 +45,7 @@ def handled(monkeypatch) -> RecordingHandler:
 
 
 def test_an_event_delivered_twice_is_applied_once(handled):
-    envelope = deliver("stock.reserved", {"order_id": str(uuid.uuid4())}, times=2)
+    envelope = deliver("stock.reserved", event_data("stock.reserved"), times=2)
 
     assert handled.calls == [uuid.UUID(envelope["id"])]
     assert OutboxEvent.objects.filter(type="stock.released").count() == 1
@@ -48,7 +56,7 @@ def test_a_failing_handler_leaves_no_effect_and_ends_in_the_dead_letters(handled
     settings.EVENT_HANDLER_MAX_ATTEMPTS = 3
     handled.fault = RuntimeError("the mail server is down")
 
-    envelope = deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    envelope = deliver("stock.reserved", event_data("stock.reserved"))
 
     assert len(handled.calls) == 3
     assert not OutboxEvent.objects.exists()
@@ -62,7 +70,7 @@ def test_a_failing_handler_leaves_no_effect_and_ends_in_the_dead_letters(handled
 def test_replaying_a_dead_letter_after_the_fault_is_fixed_applies_it_once(handled, settings):
     settings.EVENT_HANDLER_MAX_ATTEMPTS = 1
     handled.fault = RuntimeError("down")
-    deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    deliver("stock.reserved", event_data("stock.reserved"))
     dead_letter = DeadLetter.objects.get()
 
     handled.fault = None
@@ -77,7 +85,7 @@ def test_replaying_a_dead_letter_after_the_fault_is_fixed_applies_it_once(handle
 def test_a_replay_that_fails_again_keeps_the_dead_letter_with_the_new_error(handled, settings):
     settings.EVENT_HANDLER_MAX_ATTEMPTS = 1
     handled.fault = RuntimeError("first")
-    deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    deliver("stock.reserved", event_data("stock.reserved"))
     handled.fault = RuntimeError("second")
 
     with pytest.raises(inbox.ApplicationError, match="failed again"):
@@ -99,7 +107,9 @@ def test_a_malformed_event_goes_straight_to_the_dead_letters_without_retries(han
 def test_one_handler_may_take_several_types_each_event_once(monkeypatch):
     seen = []
     monkeypatch.setattr(inbox, "HANDLERS", {})
-    inbox.handler("stock.reserved", "stock.released")(lambda event: seen.append(event.type))
+    inbox.handler("stock.reserved", "stock.released", key="stock_events__record")(
+        lambda event: seen.append(event.type)
+    )
     order = {"order_id": str(uuid.uuid4())}
 
     deliver("stock.reserved", order, times=2)
@@ -107,3 +117,70 @@ def test_one_handler_may_take_several_types_each_event_once(monkeypatch):
     deliver("stock.rejected", {**order, "reason": "out_of_stock", "product_ids": []})
 
     assert seen == ["stock.reserved", "stock.released"]
+
+
+def test_a_handler_renamed_in_code_keeps_its_key_and_does_not_apply_a_handled_event_again(
+    monkeypatch,
+):
+    """The next release renames the function (or moves it): redeliveries find its inbox row."""
+    applied = []
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+
+    @inbox.handler("stock.reserved", key="stock_reserved__record")
+    def record_reservation(event) -> None:
+        applied.append("before the rename")
+
+    envelope = deliver("stock.reserved", {"order_id": str(uuid.uuid4())})
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+
+    @inbox.handler("stock.reserved", key="stock_reserved__record")
+    def reservation_note(event) -> None:
+        applied.append("after the rename")
+
+    event_consume(envelope=envelope)
+
+    assert applied == ["before the rename"]
+    assert InboxEntry.objects.get().handler == "stock_reserved__record"
+
+
+def test_two_handlers_declaring_one_key_stop_the_service_at_registration(monkeypatch):
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+    inbox.handler("stock.reserved", key="stock_reserved__record")(lambda event: None)
+
+    with pytest.raises(ImproperlyConfigured, match=r"stock_reserved__record.*declared by both"):
+        inbox.handler("stock.released", key="stock_reserved__record")(lambda event: None)
+
+
+@pytest.mark.parametrize(
+    "key", ["record", "tests.record_reservation", "Stock_reserved__record", "stock__reserved__x"]
+)
+def test_a_key_not_shaped_trigger_effect_is_refused_at_registration(monkeypatch, key):
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+
+    with pytest.raises(ImproperlyConfigured, match="<trigger>__<effect>"):
+        inbox.handler("stock.reserved", key=key)(lambda event: None)
+
+
+def test_a_retry_or_dead_letter_naming_a_handler_by_its_python_path_runs_it_under_its_key(
+    monkeypatch,
+):
+    """What workers of the release before keys still queue and record during a rolling upgrade."""
+    applied = []
+    monkeypatch.setattr(inbox, "HANDLERS", {})
+
+    @inbox.handler("stock.reserved", key="stock_reserved__record")
+    def record_reservation(event) -> None:
+        applied.append(event.id)
+
+    path = f"{__name__}.{record_reservation.__qualname__}"
+    retried, dead = (
+        envelope_for(event_type="stock.reserved", data={"order_id": str(uuid.uuid4())}, source="t")
+        for _ in range(2)
+    )
+    event_handle(event=Event.from_envelope(retried), envelope=retried, handler_name=path, attempt=2)
+    dead_letter_replay(
+        dead_letter=dead_letter_record(envelope=dead, handler=path, error="old", attempts=5)
+    )
+
+    assert applied == [uuid.UUID(retried["id"]), uuid.UUID(dead["id"])]
+    assert set(InboxEntry.objects.values_list("handler", flat=True)) == {"stock_reserved__record"}

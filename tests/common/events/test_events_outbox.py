@@ -1,7 +1,6 @@
 """Publishing writes the outbox in the caller's transaction; the relay sends committed rows."""
 
 import os
-import uuid
 
 import pytest
 from celery import Celery, current_app
@@ -12,13 +11,10 @@ from common.events.models import OutboxEvent
 from common.events.outbox import CONSUME_TASK, RELAY_BATCH_SIZE, outbox_relay, publish
 from common.events.subscriptions import events_queue
 from common.events.types import InvalidEvent
-from common.settings.base import broker_url_from_redis
+from common.settings.derived import broker_url_from_redis
+from common.testing.events import event_data
 
 pytestmark = pytest.mark.django_db
-
-
-def reserved() -> dict:
-    return {"order_id": str(uuid.uuid4())}
 
 
 def drain(service: str) -> list[dict]:
@@ -43,7 +39,7 @@ def test_an_event_commits_with_the_change_and_is_relayed_after_the_commit(
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        event = publish("stock.reserved", reserved())
+        event = publish("stock.reserved", event_data("stock.reserved"))
         assert drain("orders") == []
 
     event.refresh_from_db()
@@ -53,7 +49,7 @@ def test_an_event_commits_with_the_change_and_is_relayed_after_the_commit(
 
 def test_an_event_of_a_rolled_back_change_never_exists():
     with transaction.atomic():
-        publish("stock.reserved", reserved())
+        publish("stock.reserved", event_data("stock.reserved"))
         transaction.set_rollback(True)
 
     assert not OutboxEvent.objects.exists()
@@ -69,11 +65,7 @@ def test_data_breaking_its_schema_is_refused_before_anything_is_written():
 def test_one_publish_reaches_the_queue_of_every_subscriber_and_no_other(
     django_capture_on_commit_callbacks,
 ):
-    order = {
-        "order_id": str(uuid.uuid4()),
-        "customer_id": str(uuid.uuid4()),
-        "lines": [{"product_id": str(uuid.uuid4()), "quantity": 1}],
-    }
+    order = event_data("order.created")
     with django_capture_on_commit_callbacks(execute=True):
         event = publish("order.created", order)
 
@@ -101,7 +93,7 @@ def redis_broker_never_used():
 def test_on_redis_an_event_waits_for_subscribers_that_never_ran(redis_broker_never_used):
     """kombu on Redis keeps a topic binding only once its queue is declared: the relay declares
     every subscriber's queue itself, or this event would be dropped."""
-    event = publish("stock.reserved", reserved())
+    event = publish("stock.reserved", event_data("stock.reserved"))
 
     outbox_relay()
 
@@ -116,7 +108,7 @@ def test_a_failed_send_leaves_the_rows_for_the_sweep_and_the_request_goes_on(
 
     monkeypatch.setattr(outbox, "send_to_broker", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
-        event = publish("stock.reserved", reserved())
+        event = publish("stock.reserved", event_data("stock.reserved"))
     event.refresh_from_db()
     assert event.published_at is None
 
@@ -126,7 +118,9 @@ def test_a_failed_send_leaves_the_rows_for_the_sweep_and_the_request_goes_on(
 
 
 def test_the_sweep_sends_everything_left_behind_in_batches_and_then_nothing():
-    events = [publish("stock.reserved", reserved()) for _ in range(RELAY_BATCH_SIZE + 3)]
+    events = [
+        publish("stock.reserved", event_data("stock.reserved")) for _ in range(RELAY_BATCH_SIZE + 3)
+    ]
 
     assert outbox_relay() == len(events)
     assert outbox_relay() == 0
@@ -134,7 +128,10 @@ def test_the_sweep_sends_everything_left_behind_in_batches_and_then_nothing():
 
 
 def test_the_after_commit_relay_sends_only_its_own_rows():
-    mine, left_behind = publish("stock.reserved", reserved()), publish("stock.reserved", reserved())
+    mine, left_behind = (
+        publish("stock.reserved", event_data("stock.reserved")),
+        publish("stock.reserved", event_data("stock.reserved")),
+    )
 
     assert outbox_relay(event_ids=[mine.id]) == 1
     assert OutboxEvent.objects.get(id=left_behind.id).published_at is None
@@ -142,7 +139,7 @@ def test_the_after_commit_relay_sends_only_its_own_rows():
 
 def test_the_publish_twice_setting_sends_every_event_twice(settings):
     settings.EVENTS_PUBLISH_TWICE = True
-    event = publish("stock.reserved", reserved())
+    event = publish("stock.reserved", event_data("stock.reserved"))
 
     outbox_relay()
 

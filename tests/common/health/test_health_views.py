@@ -42,7 +42,7 @@ def test_live_answers_200_without_touching_the_database(client):
     response = client.get("/healthz/live")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "service": "catalog"}
+    assert response.json() == {"status": "OK", "service": "catalog"}
     assert "no-cache" in response["Cache-Control"]
 
 
@@ -52,7 +52,7 @@ def test_ready_answers_200_when_every_dependency_answers(client):
 
     body = response.json()
     assert response.status_code == 200
-    assert body["status"] == "ok"
+    assert body["status"] == "OK"
     assert body["checks"] == {
         "database": {"ok": True},
         "cache": {"ok": True},
@@ -76,7 +76,7 @@ def test_ready_answers_503_naming_the_database_when_it_does_not_answer(
 
     body = response.json()
     assert response.status_code == 503
-    assert body["status"] == "unavailable"
+    assert body["status"] == "UNAVAILABLE"
     assert body["checks"]["database"] == {
         "ok": False,
         "error": f"no answer within {settings.DEPENDENCY_TIMEOUT_SECONDS}s",

@@ -1,9 +1,28 @@
-"""service_settings: a service's whole settings dict, built and validated from the environment."""
+"""The shared base and each service's settings module, built and validated from the environment."""
+
+import ast
+import os
+import runpy
+import sys
+from pathlib import Path
+from unittest import mock
 
 import pytest
 
-from common.settings import ConfigurationError, service_settings
-from common.settings.base import broker_url_from_redis
+from common.settings import ConfigurationError
+from common.settings.derived import broker_url_from_redis
+from services import SERVICE_NAMES
+
+SERVICES_DIR = Path(__file__).resolve().parents[3] / "services"
+
+
+def settings_of(service: str, *, settings_module: str | None = None) -> dict:
+    """services/<service>/settings.py evaluated afresh, the shared base with it, as Django loads
+    it for the service: DJANGO_SETTINGS_MODULE naming that module."""
+    chosen = {"DJANGO_SETTINGS_MODULE": settings_module or f"services.{service}.settings"}
+    with mock.patch.dict(sys.modules), mock.patch.dict(os.environ, chosen):
+        sys.modules.pop("common.settings.base", None)
+        return runpy.run_path(str(SERVICES_DIR / service / "settings.py"))
 
 
 @pytest.fixture
@@ -14,13 +33,14 @@ def environment(monkeypatch):
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     monkeypatch.setenv("DEBUG", "false")
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
+    monkeypatch.setenv("EMAIL_URL", "smtp+tls://mailer:pw@smtp.internal:587")
     for name in ("LOG_LEVEL", "LOG_FORMAT", "DATABASE_CONN_MAX_AGE", "ALLOWED_HOSTS"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
 
 def test_a_valid_environment_gives_the_services_database_and_urls(environment):
-    settings = service_settings(service="catalog", apps=[])
+    settings = settings_of("catalog")
 
     assert settings["DATABASES"]["default"]["NAME"] == "mercato_catalog"
     assert settings["ROOT_URLCONF"] == "services.catalog.urls"
@@ -33,41 +53,39 @@ def test_a_malformed_database_url_stops_start_up_naming_database_url(environment
     environment.setenv("DATABASE_URL", "postgres//db.internal/mercato")
 
     with pytest.raises(ConfigurationError, match="DATABASE_URL"):
-        service_settings(service="catalog", apps=[])
+        settings_of("catalog")
 
 
 def test_a_missing_secret_key_without_debug_stops_start_up_naming_secret_key(environment):
     environment.delenv("SECRET_KEY")
 
     with pytest.raises(ConfigurationError, match="SECRET_KEY is required"):
-        service_settings(service="catalog", apps=[])
+        settings_of("catalog")
 
 
 def test_debug_without_a_secret_key_uses_a_development_key(environment):
     environment.delenv("SECRET_KEY")
     environment.setenv("DEBUG", "true")
 
-    assert service_settings(service="catalog", apps=[])["SECRET_KEY"] == "local-development-only"
+    assert settings_of("catalog")["SECRET_KEY"] == "local-development-only"
 
 
 def test_a_database_url_without_a_name_gets_the_services_own_database(environment):
     environment.setenv("DATABASE_URL", "postgresql://mercato:pw@db.internal:5432")
 
-    database = service_settings(service="identity", apps=[])["DATABASES"]["default"]
+    database = settings_of("identity")["DATABASES"]["default"]
 
     assert database["NAME"] == "mercato_identity"
 
 
 def test_the_broker_defaults_to_the_redis_url(environment):
-    assert service_settings(service="catalog", apps=[])["CELERY_BROKER_URL"] == (
-        "redis://cache.internal:6379/0"
-    )
+    assert settings_of("catalog")["CELERY_BROKER_URL"] == ("redis://cache.internal:6379/0")
 
 
 def test_a_unix_socket_redis_url_becomes_a_redis_socket_broker_url(environment):
     environment.setenv("REDIS_URL", "unix:///run/redis/redis.sock")
 
-    settings = service_settings(service="catalog", apps=[])
+    settings = settings_of("catalog")
 
     assert settings["CELERY_BROKER_URL"] == "redis+socket:///run/redis/redis.sock"
     assert settings["CACHES"]["default"]["LOCATION"] == "unix:///run/redis/redis.sock"
@@ -76,7 +94,7 @@ def test_a_unix_socket_redis_url_becomes_a_redis_socket_broker_url(environment):
 def test_an_explicit_broker_url_wins_over_the_redis_url(environment):
     environment.setenv("CELERY_BROKER_URL", "amqp://mercato:pw@rabbit.internal:5672//")
 
-    assert service_settings(service="catalog", apps=[])["CELERY_BROKER_URL"] == (
+    assert settings_of("catalog")["CELERY_BROKER_URL"] == (
         "amqp://mercato:pw@rabbit.internal:5672//"
     )
 
@@ -97,20 +115,55 @@ def test_a_bad_value_stops_start_up_naming_the_variable(environment, name, value
     environment.setenv(name, value)
 
     with pytest.raises(ConfigurationError, match=f"^{name} "):
-        service_settings(service="catalog", apps=[])
+        settings_of("catalog")
 
 
 def test_the_services_apps_follow_the_shared_ones(environment):
-    installed = service_settings(service="orders", apps=["apps.orders"])["INSTALLED_APPS"]
+    installed = settings_of("orders")["INSTALLED_APPS"]
 
     assert installed[-1] == "apps.orders"
     assert "common" in installed
 
 
-def test_a_custom_user_model_is_set_only_when_given(environment):
-    assert "AUTH_USER_MODEL" not in service_settings(service="catalog", apps=[])
-    identity = service_settings(service="identity", apps=[], user_model="accounts.User")
-    assert identity["AUTH_USER_MODEL"] == "accounts.User"
+def test_only_identity_sets_a_custom_user_model(environment):
+    assert "AUTH_USER_MODEL" not in settings_of("catalog")
+    assert settings_of("identity")["AUTH_USER_MODEL"] == "accounts.User"
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_each_service_gets_its_own_names_and_keeps_the_shared_beat_tasks(environment, service):
+    settings = settings_of(service)
+
+    assert settings["SERVICE_NAME"] == service
+    assert settings["DATABASES"]["default"]["NAME"] == f"mercato_{service}"
+    assert settings["SESSION_COOKIE_NAME"] == f"{service}_sessionid"
+    assert settings["CELERY_TASK_DEFAULT_QUEUE"] == service
+    assert {"sweep-outbox", "prune-events"} <= settings["CELERY_BEAT_SCHEDULE"].keys()
+
+
+def test_settings_loaded_for_no_service_stop_start_up_naming_the_variable(environment):
+    with pytest.raises(
+        ConfigurationError, match=r"^DJANGO_SETTINGS_MODULE must be services\.<service>\.settings, "
+    ):
+        settings_of("catalog", settings_module="mercato.settings")
+
+
+@pytest.mark.parametrize("service", SERVICE_NAMES)
+def test_every_service_settings_module_star_imports_the_flat_base(service):
+    """One spelling everywhere: no settings built as a dict and poured into globals()."""
+    path = SERVICES_DIR / service / "settings.py"
+    text = path.read_text()
+    star_imports = [
+        node.module
+        for node in ast.walk(ast.parse(text))
+        if isinstance(node, ast.ImportFrom) and [alias.name for alias in node.names] == ["*"]
+    ]
+
+    assert star_imports == ["common.settings.base"]
+    assert "from common.settings.base import *  # noqa: F403\n" in text
+    assert "F821" not in text
+    assert "service_settings(" not in text
+    assert "globals()" not in text
 
 
 @pytest.mark.parametrize(

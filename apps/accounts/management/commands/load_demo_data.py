@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from apps.accounts.services import service_account_ensure, user_ensure
-from common.settings.base import local_development_secret
+from common.settings.derived import local_development_secret
 from services import SERVICE_NAMES
 
 DEMO_PASSWORD = "mercato-demo"

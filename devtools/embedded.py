@@ -4,7 +4,7 @@ import os
 import warnings
 from pathlib import Path
 
-from common.settings.base import BASE_DIR
+from devtools import ROOT
 
 # Handles keep the servers alive: each library stops its server when the last process holding
 # a handle exits, so a second `./manage.py` beside `make run` shares the running servers.
@@ -13,7 +13,7 @@ _handles: list[object] = []
 
 def mercato_home() -> Path:
     """Where local data and logs live (`MERCATO_HOME`, `.mercato/` in the checkout by default)."""
-    return Path(os.environ.get("MERCATO_HOME") or BASE_DIR / ".mercato").resolve()
+    return Path(os.environ.get("MERCATO_HOME") or ROOT / ".mercato").resolve()
 
 
 def use_embedded_servers() -> list[str]:

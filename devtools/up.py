@@ -11,14 +11,14 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from common.launcher.embedded import mercato_home, use_embedded_servers
-from common.launcher.processes import Supervisor
-from common.settings.base import BASE_DIR
 from common.settings.environment import integer
+from devtools import ROOT
+from devtools.embedded import mercato_home, use_embedded_servers
+from devtools.processes import Supervisor
 from services import DEFAULT_BASE_PORT, SERVICES, Service
 
-ENTRYPOINT = str(BASE_DIR / "docker" / "entrypoint")
-GATEWAY_TEMPLATE = BASE_DIR / "docker" / "gateway" / "mercato.conf.template"
+ENTRYPOINT = str(ROOT / "docker" / "entrypoint")
+GATEWAY_TEMPLATE = ROOT / "docker" / "gateway" / "mercato.conf.template"
 READY_TIMEOUT_SECONDS = 120
 
 
@@ -107,7 +107,7 @@ def load_demo_data(supervisor: Supervisor, environment: dict[str, str]) -> list[
         log = supervisor.log_dir / f"{name}.log"
         # Logs accumulate across runs: what this run printed starts at the current end.
         already_logged = log.stat().st_size if log.exists() else 0
-        command = [sys.executable, str(BASE_DIR / "manage.py"), service.name, "load_demo_data"]
+        command = [sys.executable, str(ROOT / "manage.py"), service.name, "load_demo_data"]
         if supervisor.run(name, command, env=environment) != 0:
             raise StartupFailed(f"demo data failed for {service.name} (see {name}.log)")
         printed += log.read_bytes()[already_logged:].decode(errors="replace").splitlines()

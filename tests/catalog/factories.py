@@ -1,4 +1,4 @@
-"""factory-boy factories for models that more than one test module builds."""
+"""factory-boy factories for catalog's models."""
 
 from decimal import Decimal
 

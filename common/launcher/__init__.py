@@ -1,1 +1,0 @@
-"""Runs the platform on one machine: embedded servers, migrations, demo data, every process."""
