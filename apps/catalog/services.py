@@ -97,6 +97,7 @@ def unused_product_slug(*, name: str) -> str:
     """`name` as a slug no product holds yet: `green-tea`, else `green-tea-2`, `green-tea-3`…"""
     base = slugify(name)
     max_length = Product._meta.get_field("slug").max_length
+    assert max_length is not None  # the model gives its slug one
     suffixes = (f"-{number}" for number in itertools.count(2))
     numbered = (base[: max_length - len(suffix)] + suffix for suffix in suffixes)
     candidates = itertools.chain([base], numbered)

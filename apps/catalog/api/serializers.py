@@ -44,7 +44,7 @@ class CategoryReference(serializers.Field):
         if not isinstance(data, str) or not data:
             self.fail("invalid")
         try:
-            lookup = {"id": uuid.UUID(data)}
+            lookup: dict[str, object] = {"id": uuid.UUID(data)}
         except ValueError:
             lookup = {"slug": data}
         category = category_list().filter(**lookup).first()
