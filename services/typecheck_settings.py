@@ -13,6 +13,9 @@ for name, placeholder in {
     "EMAIL_URL": "dummymail://",
 }.items():
     os.environ.setdefault(name, placeholder)
+# Settings that learn their service from DJANGO_SETTINGS_MODULE, which names this module here,
+# load once as identity's; then each service adds what it owns.
+os.environ["DJANGO_SETTINGS_MODULE"] = "services.identity.settings"
 
 # Each service adds its own settings to the shared ones; which one is imported last matters not.
 from services.catalog import settings as catalog  # noqa: E402
