@@ -13,8 +13,8 @@ for name, placeholder in {
     "EMAIL_URL": "dummymail://",
 }.items():
     os.environ.setdefault(name, placeholder)
-# The shared base learns its service from DJANGO_SETTINGS_MODULE, which names this module here:
-# it loads once, as identity's, and then each service adds what it owns.
+# Settings that learn their service from DJANGO_SETTINGS_MODULE, which names this module here,
+# load once as identity's; then each service adds what it owns.
 os.environ["DJANGO_SETTINGS_MODULE"] = "services.identity.settings"
 
 # Each service adds its own settings to the shared ones; which one is imported last matters not.
