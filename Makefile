@@ -26,6 +26,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The admin sign-in tests drive Debian's chromium; it is installed when the machine allows it,
 # otherwise those tests are skipped and say why.

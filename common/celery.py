@@ -35,15 +35,13 @@ def connected_producer() -> Iterator[Producer]:
         yield producer
 
 
-def enqueue_after_commit(
-    task_name: str, *args: TaskArgument, countdown: float | None = None
-) -> None:
+def enqueue_after_commit(task_name: str, *args: TaskArgument, countdown: float = 0) -> None:
     """Sends the task named `task_name` with `args` once the current transaction commits (at once
     outside one). Services name their tasks rather than import them, as tasks import services."""
     transaction.on_commit(partial(enqueue, task_name, *args, countdown=countdown))
 
 
-def enqueue(task_name: str, *args: TaskArgument, countdown: float | None = None) -> bool:
+def enqueue(task_name: str, *args: TaskArgument, countdown: float = 0) -> bool:
     """Sends the task now; a broker that refuses it is logged, never raised, and False returned:
     the work must stay recoverable from its database row (a sweep sends it again)."""
     try:

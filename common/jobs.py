@@ -46,7 +46,7 @@ def job_failure_recorded(*, model: type[Job], job_id: uuid.UUID | str) -> Iterat
     try:
         yield
     except Exception as error:
-        model.objects.filter(id=job_id).update(
+        model._default_manager.filter(id=job_id).update(
             status=JobStatus.FAILED, error=job_error(error), finished_at=timezone.now()
         )
         raise
@@ -61,5 +61,5 @@ def jobs_requeue_stale(*, model: type[Job], task_name: str) -> int:
     created (its task was lost: the broker was down when its row committed, say); returns how
     many were sent. A duplicate is harmless: running a job twice does its work once."""
     cutoff = timezone.now() - timedelta(seconds=settings.JOB_REQUEUE_AFTER_SECONDS)
-    stale = model.objects.filter(status=JobStatus.QUEUED, created_at__lt=cutoff)
+    stale = model._default_manager.filter(status=JobStatus.QUEUED, created_at__lt=cutoff)
     return sum(enqueue(task_name, str(job_id)) for job_id in stale.values_list("id", flat=True))

@@ -1,5 +1,7 @@
 """The URL layout of every service: probes and metrics at the root, the rest under its prefix."""
 
+from collections.abc import Sequence
+
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 from django_prometheus.exports import ExportToDjangoView
@@ -16,8 +18,8 @@ SERVER_ERROR_HANDLER = "common.api.errors.server_error"
 def service_urlpatterns(
     *,
     service: str,
-    api: list[URLPattern | URLResolver],
-    extra: list[URLPattern | URLResolver] = (),
+    api: Sequence[URLPattern | URLResolver],
+    extra: Sequence[URLPattern | URLResolver] = (),
 ) -> list[URLPattern | URLResolver]:
     """Everything a client reaches through the gateway lives under `/<service>/`; `extra` holds a
     service's routes outside its API (identity's JWKS)."""

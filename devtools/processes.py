@@ -52,10 +52,10 @@ class Supervisor:
         del self.running[name]
         return returncode
 
-    def _tee(self, name: str, process: subprocess.Popen) -> None:
+    def _tee(self, name: str, process: subprocess.Popen[bytes]) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_dir / f"{name}.log", "ab") as log:
-            for line in process.stdout:
+            for line in process.stdout or ():
                 log.write(line)
                 log.flush()
                 with self._console_lock:

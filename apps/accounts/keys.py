@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from rest_framework_simplejwt.settings import api_settings
 
 from apps.accounts.models import SigningKey
 from common.auth.keys import CachedKeySet, public_keys
@@ -29,7 +30,8 @@ def private_key_pem(private_key: rsa.RSAPrivateKey) -> str:
 
 
 def longest_token_lifetime() -> timedelta:
-    return settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"]
+    lifetime: timedelta = api_settings.REFRESH_TOKEN_LIFETIME
+    return lifetime
 
 
 def published_signing_keys(*, now: datetime | None = None) -> QuerySet[SigningKey]:

@@ -22,6 +22,7 @@ def username_of(request, credentials: dict | None) -> str:
 
 def lockout_response(request, original_response, credentials) -> HttpResponse:
     retry_after = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    response: HttpResponse
     if "/api/" in request.path:
         body = problem(request=request, status=429, code="account_locked", detail=lockout_message())
         response = JsonResponse(body, status=429, content_type=PROBLEM_CONTENT_TYPE)

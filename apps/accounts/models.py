@@ -1,6 +1,7 @@
 """Identity's records: users, roles, service accounts and the keys that sign tokens."""
 
 import uuid
+from collections.abc import Iterable
 from functools import cached_property
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -36,20 +37,20 @@ class Role(models.Model):
         return self.name
 
 
-def scopes_of(roles) -> frozenset[str]:
+def scopes_of(roles: Iterable["Role"]) -> frozenset[str]:
     return frozenset(permission for role in roles for permission in role.permissions)
 
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_user(self, email: str, password: str | None = None, **fields: object) -> "User":
         user = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **fields: object) -> "User":
         """What `createsuperuser` calls: a user holding the admin role."""
         user = self.create_user(email, password, **fields)
         user.roles.add(Role.objects.get(name=ADMIN_ROLE))
@@ -83,7 +84,7 @@ class User(AbstractBaseUser):
     def granted_scopes(self) -> frozenset[str]:
         return scopes_of(self.roles.all())
 
-    def has_perm(self, perm: str, obj=None) -> bool:
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool:
         """Django's permission tables are unused: every admin checks scopes instead."""
         return False
 

@@ -1,16 +1,21 @@
 """Identity commands: every change to users, roles, service accounts, keys and tokens goes here."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import TypeVar
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import status
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.tokens import Token
 
 from apps.accounts.keys import new_private_key, private_key_pem, published_signing_keys
 from apps.accounts.models import Role, ServiceAccount, SigningKey, User, scopes_of
@@ -28,6 +33,9 @@ REFRESH_INVALID = "The refresh token is invalid, expired, revoked or already use
 WRONG_PASSWORD = "The current password is wrong."
 
 
+SignedToken = TypeVar("SignedToken", bound=Token)
+
+
 def unauthorized(message: str, code: str) -> ApplicationError:
     return ApplicationError(message, status=status.HTTP_401_UNAUTHORIZED, code=code)
 
@@ -39,7 +47,7 @@ def token_pair_for(user: User) -> dict[str, str]:
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
-def with_roles(token, *, roles: list[Role]):
+def with_roles(token: SignedToken, *, roles: list[Role]) -> SignedToken:
     """`token` carrying the roles' names and the union of their permissions as its scope."""
     token["roles"] = sorted(role.name for role in roles)
     token["scope"] = " ".join(sorted(scopes_of(roles)))
@@ -50,7 +58,7 @@ def token_pair_obtain(*, request: HttpRequest, email: str, password: str) -> dic
     """Checks the password through Django's backends, so django-axes counts every failure and
     refuses a locked account (its middleware then answers for it)."""
     user = authenticate(request=request, email=email, password=password)
-    if user is None or not user.is_active:
+    if not isinstance(user, User) or not user.is_active:
         raise unauthorized(INVALID_CREDENTIALS, "invalid_credentials")
     return token_pair_for(user)
 
@@ -59,11 +67,14 @@ def token_pair_obtain(*, request: HttpRequest, email: str, password: str) -> dic
 def token_refresh(*, refresh: str) -> dict[str, str]:
     """Rotates: the used refresh token is blacklisted, so a second use of it is refused."""
     try:
-        used = RefreshToken(refresh)
+        # simplejwt annotates its argument as a Token; it takes the encoded string.
+        used = RefreshToken(refresh)  # type: ignore[arg-type]
     except TokenError:
         raise unauthorized(REFRESH_INVALID, "token_not_valid") from None
     user = User.objects.filter(id=used["sub"], is_active=True).first()
-    _, first_use = used.blacklist()
+    # simplejwt annotates blacklist() as the row; it returns get_or_create's (row, created).
+    first_use: bool
+    _, first_use = used.blacklist()  # type: ignore[misc]
     if user is None or not first_use:  # not first_use: a concurrent refresh won the race
         raise unauthorized(REFRESH_INVALID, "token_not_valid")
     return token_pair_for(user)
@@ -72,7 +83,7 @@ def token_refresh(*, refresh: str) -> dict[str, str]:
 @transaction.atomic
 def token_revoke(*, refresh: str) -> None:
     try:
-        RefreshToken(refresh).blacklist()
+        RefreshToken(refresh).blacklist()  # type: ignore[arg-type]  # a string, as above
     except TokenError:
         raise unauthorized(REFRESH_INVALID, "token_not_valid") from None
 
@@ -105,8 +116,10 @@ def user_announce(*, user: User, event_type: str) -> None:
 
 def validate_password(password: str, *, user: User, field: str = "password") -> None:
     try:
-        password_validation.validate_password(password, user=user)
-    except password_validation.ValidationError as error:
+        # The stubs take the user model from the type-check settings, Django's own User; identity's
+        # AUTH_USER_MODEL is this accounts.User.
+        password_validation.validate_password(password, user=user)  # type: ignore[arg-type]
+    except ValidationError as error:
         raise ApplicationError(
             "The password is too weak.", code="weak_password", errors={field: error.messages}
         ) from None
@@ -145,7 +158,9 @@ def user_password_change(*, user: User, current_password: str, new_password: str
 
 
 @transaction.atomic
-def user_ensure(*, email: str, password: str, full_name: str = "", roles: list[str] = ()) -> User:
+def user_ensure(
+    *, email: str, password: str, full_name: str = "", roles: Sequence[str] = ()
+) -> User:
     """The user with `email`, created with these fields if missing; roles are added, never taken."""
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
@@ -193,7 +208,7 @@ def service_accounts_ensure(*, directory: Path) -> None:
 
 
 @transaction.atomic
-def signing_key_add(*, private_key=None) -> SigningKey:
+def signing_key_add(*, private_key: rsa.RSAPrivateKey | None = None) -> SigningKey:
     """Publishes `private_key` (a new one by default) and makes it the signer once every service
     can have fetched the JWKS (`JWT_KEY_PUBLISH_AHEAD_SECONDS`), or at once when nothing signs
     yet. The key it replaces stays published until its tokens expire; keys whose tokens have all
@@ -225,6 +240,8 @@ def signing_keys_ensure(*, directory: Path | None) -> None:
     mounts keys there), then makes sure some key can sign."""
     for path in sorted(directory.glob("*.pem")) if directory else ():
         private_key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(private_key, rsa.RSAPrivateKey):
+            raise ValueError(f"{path} is not an RSA private key; tokens are signed with RS256.")
         if not SigningKey.objects.filter(kid=public_jwk(private_key)["kid"]).exists():
             signing_key_add(private_key=private_key)
     if not SigningKey.objects.filter(retired_at__isnull=True).exists():

@@ -3,6 +3,7 @@
 import itertools
 import uuid
 from decimal import Decimal
+from typing import TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -64,7 +65,13 @@ def product_upsert(
     return product
 
 
-def ensure_unique(model, *, exclude_id=None, **values) -> None:
+# The catalog rows whose unique fields are checked before a write.
+CatalogRow = TypeVar("CatalogRow", Product, Category)
+
+
+def ensure_unique(
+    model: type[CatalogRow], *, exclude_id: uuid.UUID | None = None, **values: object
+) -> None:
     """Refuses with a 409 naming each field whose value another row already holds."""
     others = model.objects.exclude(id=exclude_id) if exclude_id else model.objects.all()
     taken = {
@@ -76,7 +83,9 @@ def ensure_unique(model, *, exclude_id=None, **values) -> None:
         raise ApplicationError(ALREADY_TAKEN, status=409, code="conflict", errors=taken)
 
 
-def saved_with_changes(instance, *, changes: dict, unique: tuple[str, ...]):
+def saved_with_changes(
+    instance: CatalogRow, *, changes: dict[str, object], unique: tuple[str, ...]
+) -> CatalogRow:
     """`instance` with `changes` saved, unless another row holds a new value of a `unique` field."""
     new_values = {field: changes[field] for field in unique if field in changes}
     ensure_unique(type(instance), exclude_id=instance.id, **new_values)
@@ -90,6 +99,7 @@ def unused_product_slug(*, name: str) -> str:
     """`name` as a slug no product holds yet: `green-tea`, else `green-tea-2`, `green-tea-3`…"""
     base = slugify(name)
     max_length = Product._meta.get_field("slug").max_length
+    assert max_length is not None  # the model gives its slug one
     suffixes = (f"-{number}" for number in itertools.count(2))
     numbered = (base[: max_length - len(suffix)] + suffix for suffix in suffixes)
     candidates = itertools.chain([base], numbered)
@@ -127,7 +137,7 @@ def product_create(
 
 
 @transaction.atomic
-def product_update(*, product: Product, **changes) -> Product:
+def product_update(*, product: Product, **changes: object) -> Product:
     return saved_with_changes(product, changes=changes, unique=("sku", "slug"))
 
 
@@ -146,7 +156,7 @@ def category_create(*, name: str, slug: str = "", description: str = "") -> Cate
 
 
 @transaction.atomic
-def category_update(*, category: Category, **changes) -> Category:
+def category_update(*, category: Category, **changes: object) -> Category:
     return saved_with_changes(category, changes=changes, unique=("slug",))
 
 
@@ -231,7 +241,8 @@ def _import_row_or_errors(
         with transaction.atomic():
             return _import_row(values, categories, product_import), {}
     except ApplicationError as refusal:
-        return False, refusal.errors
+        # A refusal that names no field is still the row's error, not an update.
+        return False, refusal.errors or {"non_field_errors": [refusal.message]}
     except IntegrityError:
         return False, {"non_field_errors": [IMPORT_ROW_CONFLICT]}
 
@@ -245,7 +256,7 @@ def _import_row(
         raise ApplicationError(UNKNOWN_CATEGORY, errors={"category": [UNKNOWN_CATEGORY]})
     product = Product.objects.select_for_update().filter(sku=values["sku"]).first()
     created = product is None
-    if created:
+    if product is None:
         product = Product(sku=values["sku"], slug=values.get("slug") or slugify(values["name"]))
     elif "slug" in values:
         product.slug = values["slug"]

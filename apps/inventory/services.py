@@ -3,6 +3,7 @@
 import uuid
 from collections import Counter
 from datetime import timedelta
+from typing import TypedDict
 
 import structlog
 from django.conf import settings
@@ -26,6 +27,13 @@ EXPIRY_BATCH_SIZE = 100
 logger = structlog.get_logger(__name__)
 
 
+class LineToReserve(TypedDict):
+    """One line of an order.created event."""
+
+    product_id: str
+    quantity: int
+
+
 class _Shortfall(Exception):
     """Raised inside the reservation savepoint so that every line held so far is rolled back."""
 
@@ -35,13 +43,13 @@ class _Shortfall(Exception):
 
 
 @transaction.atomic
-def stock_reserve(*, order_id: uuid.UUID | str, lines: list[dict]) -> Reservation | None:
+def stock_reserve(*, order_id: uuid.UUID | str, lines: list[LineToReserve]) -> Reservation | None:
     """Holds every line of the order or none of them, and publishes stock.reserved or
     stock.rejected. An order that already has a reservation is left as it is."""
     existing = Reservation.objects.filter(order_id=order_id).first()
     if existing is not None:
         return existing
-    quantities = Counter()
+    quantities: Counter[str] = Counter()
     for line in lines:
         quantities[str(line["product_id"])] += line["quantity"]
     known = {
@@ -51,7 +59,8 @@ def stock_reserve(*, order_id: uuid.UUID | str, lines: list[dict]) -> Reservatio
         ).values_list("id", flat=True)
     }
     if unknown := sorted(set(quantities) - known):
-        return _reject(order_id=order_id, reason=UNKNOWN_PRODUCT, product_ids=unknown)
+        _reject(order_id=order_id, reason=UNKNOWN_PRODUCT, product_ids=unknown)
+        return None
     try:
         with transaction.atomic():
             # Created first: a second reservation of the same order waits on its unique order_id.
@@ -61,12 +70,13 @@ def stock_reserve(*, order_id: uuid.UUID | str, lines: list[dict]) -> Reservatio
             )
             _hold(reservation=reservation, quantities=quantities)
     except _Shortfall as shortfall:
-        return _reject(order_id=order_id, reason=OUT_OF_STOCK, product_ids=shortfall.product_ids)
+        _reject(order_id=order_id, reason=OUT_OF_STOCK, product_ids=shortfall.product_ids)
+        return None
     publish("stock.reserved", {"order_id": str(order_id)})
     return reservation
 
 
-def _hold(*, reservation: Reservation, quantities: Counter) -> None:
+def _hold(*, reservation: Reservation, quantities: Counter[str]) -> None:
     """One conditional UPDATE per product, in product-id order so that concurrent orders lock
     rows in the same order and cannot deadlock; PostgreSQL rechecks the condition on the
     latest row version, so stock is never over-reserved."""
@@ -91,7 +101,6 @@ def _reject(*, order_id: uuid.UUID | str, reason: str, product_ids: list[str]) -
         "stock.rejected",
         {"order_id": str(order_id), "reason": reason, "product_ids": product_ids},
     )
-    return None
 
 
 def _locked_reservation(*, order_id: uuid.UUID | str) -> Reservation | None:
@@ -130,6 +139,7 @@ def reservation_commit(*, order_id: uuid.UUID | str) -> Reservation | None:
     reservation = _locked_reservation(order_id=order_id)
     if _ignored(reservation, order_id=order_id, wanted=Reservation.Status.HELD, action="commit"):
         return reservation
+    assert reservation is not None  # _ignored is True for a missing one
     for product_id, quantity in _lines(reservation):
         Stock.objects.filter(product_id=product_id).update(
             on_hand=F("on_hand") - quantity, reserved=F("reserved") - quantity
@@ -144,6 +154,7 @@ def reservation_release(*, order_id: uuid.UUID | str, reason: str) -> Reservatio
     reservation = _locked_reservation(order_id=order_id)
     if _ignored(reservation, order_id=order_id, wanted=Reservation.Status.HELD, action="release"):
         return reservation
+    assert reservation is not None  # _ignored is True for a missing one
     _release(reservation, reason=reason)
     return reservation
 
@@ -163,6 +174,7 @@ def reservation_return(*, order_id: uuid.UUID | str) -> Reservation | None:
         reservation, order_id=order_id, wanted=Reservation.Status.COMMITTED, action="return"
     ):
         return reservation
+    assert reservation is not None  # _ignored is True for a missing one
     for product_id, quantity in _lines(reservation):
         Stock.objects.filter(product_id=product_id).update(on_hand=F("on_hand") + quantity)
     _set_status(reservation, Reservation.Status.RETURNED)
@@ -192,6 +204,7 @@ def stock_adjust(*, product: Product, delta: int, reason: str, actor: str) -> St
     """Adds `delta` (negative to remove) to the units on hand, never below what is reserved;
     the change is recorded with its reason and who made it."""
     Stock.objects.get_or_create(product=product)
+    fits: dict[str, object]
     if delta < 0:
         fits = {"on_hand__gte": F("reserved") - delta}
     else:

@@ -210,7 +210,7 @@ def webhook_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     return delivery
 
 
-def webhook_delivery_attempt(*, delivery_id) -> WebhookDelivery | None:
+def webhook_delivery_attempt(*, delivery_id: uuid.UUID | str) -> WebhookDelivery | None:
     """One POST of a due delivery, logged; None when it is not due (finished, waiting for its
     next attempt, or held by another worker)."""
     now = timezone.now()

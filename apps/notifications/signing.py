@@ -20,7 +20,7 @@ def webhook_signature(*, secret: str, message_id: str, timestamp: int, body: byt
     return "v1," + base64.b64encode(hmac.new(key, signed, hashlib.sha256).digest()).decode()
 
 
-def webhook_headers(*, secret: str, message_id: str, timestamp: int, body: bytes) -> dict:
+def webhook_headers(*, secret: str, message_id: str, timestamp: int, body: bytes) -> dict[str, str]:
     return {
         "content-type": "application/json",
         "webhook-id": message_id,

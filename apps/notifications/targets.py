@@ -107,13 +107,14 @@ def resolve(hostname: str, port: int) -> tuple[IPAddress, ...]:
     except (OSError, UnicodeError):
         raise UnsafeTarget(f"The host {hostname} does not resolve.") from None
     # A link-local IPv6 answer carries its zone (`fe80::1%eth0`), which ipaddress does not parse.
-    found = [ipaddress.ip_address(answer[4][0].partition("%")[0]) for answer in answers]
+    found = [ipaddress.ip_address(str(answer[4][0]).partition("%")[0]) for answer in answers]
     return tuple(dict.fromkeys(found))
 
 
-def target_post(*, target: Target, body: bytes, headers: dict, timeout: float) -> int:
+def target_post(*, target: Target, body: bytes, headers: dict[str, str], timeout: float) -> int:
     """POSTs `body` to the target's first checked address and returns the response status;
     raises urllib3's errors (or OSError) when no answer came."""
+    pool: HTTPConnectionPool
     if target.scheme == "https":
         pool = HTTPSConnectionPool(
             str(target.addresses[0]),

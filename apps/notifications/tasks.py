@@ -12,7 +12,9 @@ from common.celery import enqueue
 @shared_task(name=services.WEBHOOK_DELIVERY_ATTEMPT_TASK, ignore_result=True)
 def webhook_delivery_attempt_task(delivery_id: str) -> None:
     delivery = services.webhook_delivery_attempt(delivery_id=delivery_id)
-    if delivery is not None and delivery.status == DeliveryStatus.PENDING:
+    if delivery is None or delivery.status != DeliveryStatus.PENDING:
+        return
+    if delivery.next_attempt_at is not None:
         wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
         enqueue(services.WEBHOOK_DELIVERY_ATTEMPT_TASK, delivery_id, countdown=max(wait, 0))
 

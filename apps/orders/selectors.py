@@ -1,5 +1,7 @@
 """Orders reads: what a viewer may see, with everything the API renders loaded up front."""
 
+import uuid
+
 from django.db.models import QuerySet
 from rest_framework import status
 
@@ -19,13 +21,13 @@ def order_list(*, viewer: TokenUser) -> QuerySet[Order]:
     return owned_or_any(orders, viewer=viewer, any_scope=ORDER_READ_ANY)
 
 
-def order_get(*, viewer: TokenUser, order_id, any_scope: str = ORDER_READ_ANY) -> Order:
+def order_get(*, viewer: TokenUser, order_id: uuid.UUID, any_scope: str = ORDER_READ_ANY) -> Order:
     """One order with its lines and history; another customer's order is a 404."""
     orders = Order.objects.prefetch_related("lines", "history")
     return get_owned_or_404(orders, viewer=viewer, any_scope=any_scope, id=order_id)
 
 
-def order_export_get(*, viewer: TokenUser, export_id) -> OrderExport:
+def order_export_get(*, viewer: TokenUser, export_id: uuid.UUID) -> OrderExport:
     """An export job, seen by whoever requested it and by holders of `orders.order.export`."""
     return get_owned_or_404(
         OrderExport.objects.all(),
@@ -36,7 +38,7 @@ def order_export_get(*, viewer: TokenUser, export_id) -> OrderExport:
     )
 
 
-def order_export_file(*, viewer: TokenUser, export_id) -> OrderExport:
+def order_export_file(*, viewer: TokenUser, export_id: uuid.UUID) -> OrderExport:
     """A finished export job, for its CSV; 409 while it is still being written or has failed."""
     export = order_export_get(viewer=viewer, export_id=export_id)
     if export.status != JobStatus.SUCCEEDED:

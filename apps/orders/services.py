@@ -5,6 +5,7 @@ import io
 import uuid
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import TypedDict
 
 import structlog
 from django.conf import settings
@@ -32,11 +33,16 @@ ORDER_EXPORT_TASK = "orders.export_run"
 logger = structlog.get_logger(__name__)
 
 
+class LineOrdered(TypedDict):
+    product_id: uuid.UUID
+    quantity: int
+
+
 def money(amount: Decimal) -> str:
     return str(amount.quantize(CENT))
 
 
-def order_lines_data(order: Order) -> list[dict]:
+def order_lines_data(order: Order) -> list[dict[str, object]]:
     return [
         {
             "product_id": str(line.product_id),
@@ -49,7 +55,7 @@ def order_lines_data(order: Order) -> list[dict]:
     ]
 
 
-def order_summary_data(order: Order) -> dict:
+def order_summary_data(order: Order) -> dict[str, object]:
     """What order.confirmed, order.cancelled and order.refunded tell catalog and notifications."""
     return {
         "order_id": str(order.id),
@@ -60,7 +66,7 @@ def order_summary_data(order: Order) -> dict:
     }
 
 
-def charge_data(order: Order) -> dict:
+def charge_data(order: Order) -> dict[str, object]:
     """The money part of order.payment_requested and order.refund_requested."""
     return {
         "order_id": str(order.id),
@@ -70,7 +76,7 @@ def charge_data(order: Order) -> dict:
     }
 
 
-def order_place(*, customer_id: str, lines: list[dict], payment_method: str) -> Order:
+def order_place(*, customer_id: str, lines: list[LineOrdered], payment_method: str) -> Order:
     """A PENDING order of `lines` (`product_id`, `quantity`) at the catalog's current prices,
     announced by order.created in the same transaction."""
     try:
@@ -299,7 +305,7 @@ EXPORT_COLUMNS = (
 
 
 @transaction.atomic
-def order_export_request(*, requested_by: str, filters: dict) -> OrderExport:
+def order_export_request(*, requested_by: str, filters: dict[str, object]) -> OrderExport:
     """A QUEUED export job; a worker writes its CSV once this transaction has committed."""
     export = OrderExport.objects.create(requested_by=requested_by, filters=filters)
     enqueue_after_commit(ORDER_EXPORT_TASK, str(export.id))
@@ -327,7 +333,7 @@ def order_exports_requeue() -> int:
     return jobs_requeue_stale(model=OrderExport, task_name=ORDER_EXPORT_TASK)
 
 
-def orders_csv(*, filters: dict) -> tuple[str, int]:
+def orders_csv(*, filters: dict[str, object]) -> tuple[str, int]:
     """The CSV of the orders matching `filters`, oldest first, and its number of data rows."""
     orders = Order.objects.order_by("created_at", "id").filter(**export_lookups(filters))
     buffer = io.StringIO()
@@ -340,7 +346,7 @@ def orders_csv(*, filters: dict) -> tuple[str, int]:
     return buffer.getvalue(), row_count
 
 
-def export_lookups(filters: dict) -> dict:
+def export_lookups(filters: dict[str, object]) -> dict[str, object]:
     lookups = {}
     if filters.get("status"):
         lookups["status"] = filters["status"]

@@ -190,7 +190,7 @@ def _locked(payment_id: uuid.UUID | str) -> Payment:
     return Payment.objects.select_for_update().get(id=payment_id)
 
 
-def _money_data(payment: Payment) -> dict:
+def _money_data(payment: Payment) -> dict[str, str]:
     return {
         "order_id": str(payment.order_id),
         "payment_id": str(payment.id),

@@ -1,10 +1,17 @@
 """Celery tasks of payments: provider calls retried with backoff, then given up on."""
 
+from typing import Protocol
+
 from celery import Task, shared_task
 from django.conf import settings
 
 from apps.payments import services
+from apps.payments.models import Payment
 from apps.payments.providers import ProviderUnavailable
+
+
+class PaymentStep(Protocol):
+    def __call__(self, *, payment_id: str) -> Payment: ...
 
 
 class ProviderCallTask(Task):
@@ -18,11 +25,12 @@ class ProviderCallTask(Task):
     retry_backoff_max = 60
     retry_jitter = True
 
+    # Celery only reads max_retries, so a property may stand for the stubs' plain attribute.
     @property
-    def max_retries(self) -> int:
+    def max_retries(self) -> int:  # type: ignore[override]
         return settings.PAYMENT_MAX_RETRIES
 
-    def call_or_abandon(self, call, abandon, *, payment_id: str) -> None:
+    def call_or_abandon(self, call: PaymentStep, abandon: PaymentStep, *, payment_id: str) -> None:
         """Makes the provider `call`; when the last retry finds the provider unavailable too,
         `abandon`s it instead of raising."""
         try:
@@ -34,14 +42,14 @@ class ProviderCallTask(Task):
 
 
 @shared_task(name=services.PAYMENT_CHARGE_TASK, base=ProviderCallTask, bind=True)
-def payment_charge_task(self, payment_id: str) -> None:
+def payment_charge_task(self: ProviderCallTask, payment_id: str) -> None:
     self.call_or_abandon(
         services.payment_charge, services.payment_charge_abandon, payment_id=payment_id
     )
 
 
 @shared_task(name=services.PAYMENT_REFUND_TASK, base=ProviderCallTask, bind=True)
-def payment_refund_task(self, payment_id: str) -> None:
+def payment_refund_task(self: ProviderCallTask, payment_id: str) -> None:
     self.call_or_abandon(
         services.payment_refund, services.payment_refund_abandon, payment_id=payment_id
     )

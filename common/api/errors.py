@@ -1,6 +1,8 @@
 """The one application error type, and its rendering as RFC 9457 problem+json at the API edge."""
 
+from collections.abc import Mapping, Sequence
 from http import HTTPStatus
+from typing import Any, NotRequired, TypedDict
 
 import structlog
 from django.core.exceptions import PermissionDenied
@@ -15,6 +17,20 @@ SERVER_ERROR_DETAIL = "The server failed to handle this request; it has been log
 
 logger = structlog.get_logger(__name__)
 
+# DRF's error detail: a message, or lists and dicts of them nested as deep as the serializers.
+ErrorDetail = str | Sequence["ErrorDetail"] | Mapping[str, "ErrorDetail"]
+
+
+class Problem(TypedDict):
+    """An RFC 9457 problem body as every service writes it."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    request_id: str | None
+    errors: NotRequired[dict[str, list[str]]]
+
 
 class ApplicationError(Exception):
     """Raised by services and selectors when a request cannot be honoured; `message` is constant."""
@@ -26,7 +42,7 @@ class ApplicationError(Exception):
         status: int = status.HTTP_400_BAD_REQUEST,
         code: str = "invalid",
         errors: dict[str, list[str]] | None = None,
-        extra: dict | None = None,
+        extra: dict[str, object] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -37,9 +53,14 @@ class ApplicationError(Exception):
 
 
 def problem(
-    *, request: HttpRequest, status: int, code: str, detail: str, errors: dict | None = None
-) -> dict:
-    body = {
+    *,
+    request: HttpRequest,
+    status: int,
+    code: str,
+    detail: str,
+    errors: dict[str, list[str]] | None = None,
+) -> Problem:
+    body: Problem = {
         "type": f"{PROBLEM_TYPE_PREFIX}{code}",
         "title": HTTPStatus(status).phrase,
         "status": status,
@@ -51,7 +72,7 @@ def problem(
     return body
 
 
-def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
+def field_errors(detail: ErrorDetail, prefix: str = "") -> dict[str, list[str]]:
     """Flattens DRF's nested error detail into `{"lines.0.quantity": ["..."]}`."""
     if isinstance(detail, dict):
         flattened: dict[str, list[str]] = {}
@@ -68,7 +89,7 @@ def field_errors(detail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(message) for message in messages]}
 
 
-def problem_exception_handler(exc: Exception, context: dict) -> Response:
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every error leaves as problem+json, unexpected ones as a 500."""
     request = context["request"]
     if isinstance(exc, ApplicationError):
@@ -76,14 +97,14 @@ def problem_exception_handler(exc: Exception, context: dict) -> Response:
         body = problem(
             request=request, status=exc.status, code=exc.code, detail=exc.message, errors=exc.errors
         )
-        body.update(exc.extra)
-        return Response(body, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
+        return Response({**body, **exc.extra}, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
     response = exception_handler(exc, context)
-    if response is None:
+    # DRF answers only its own exceptions, which is all the two lines above leave it.
+    if response is None or not isinstance(exc, exceptions.APIException):
         logger.exception("unhandled_exception", exc_info=exc)
         set_rollback()
         body = problem(

@@ -10,6 +10,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import timedelta
+from typing import ClassVar, Self
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
@@ -38,6 +39,9 @@ class IdempotencyRecord(models.Model):
     response_body = models.JSONField(encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
+    # Django gives each concrete subclass this manager; the stubs see none on an abstract model.
+    objects: ClassVar[models.Manager[Self]]
+
     class Meta:
         abstract = True
         constraints = [
@@ -59,7 +63,7 @@ def idempotency_key(request: Request) -> str:
     return key
 
 
-def fingerprint(body) -> str:
+def fingerprint(body: object) -> str:
     """sha256 of the body as canonical JSON, so key order and spacing do not matter."""
     canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), cls=DjangoJSONEncoder)
     return hashlib.sha256(canonical.encode()).hexdigest()

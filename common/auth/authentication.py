@@ -2,15 +2,17 @@
 
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
 
 from common.auth.tokens import InvalidToken, verify_access_token
+from common.auth.users import TokenUser
 
 SCHEME = b"bearer"
 MALFORMED_HEADER = "The Authorization header must be Bearer <token>."
 
 
 class BearerTokenAuthentication(BaseAuthentication):
-    def authenticate(self, request):
+    def authenticate(self, request: Request) -> tuple[TokenUser, None] | None:
         parts = get_authorization_header(request).split()
         if not parts or parts[0].lower() != SCHEME:
             return None
@@ -21,6 +23,6 @@ class BearerTokenAuthentication(BaseAuthentication):
         except InvalidToken as error:
             raise exceptions.AuthenticationFailed(str(error)) from None
 
-    def authenticate_header(self, request) -> str:
+    def authenticate_header(self, request: Request) -> str:
         """Makes DRF answer 401, not 403, when credentials are missing or wrong."""
         return 'Bearer realm="mercato"'

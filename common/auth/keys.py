@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any, Protocol
 
 import structlog
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.conf import settings
 from django.utils.module_loading import import_string
 from jwt import PyJWKSet
@@ -61,7 +62,7 @@ class CachedKeySet:
         return age > self.max_age or (kid not in self.keys and age > self.min_reload_interval)
 
 
-def public_keys(jwks: dict) -> dict[str, Any]:
+def public_keys(jwks: dict[str, Any]) -> dict[str, Any]:
     """The RS256 verifying keys of a JWKS document, by `kid`."""
     if not jwks.get("keys"):
         return {}
@@ -72,7 +73,7 @@ def public_keys(jwks: dict) -> dict[str, Any]:
     }
 
 
-def public_jwk(private_key) -> dict[str, str]:
+def public_jwk(private_key: RSAPrivateKey) -> dict[str, str]:
     """The public half as a JWK whose `kid` is its RFC 7638 thumbprint."""
     jwk = RSAAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
     required_members = {name: jwk[name] for name in ("e", "kty", "n")}
@@ -109,4 +110,5 @@ def remote_key_set() -> CachedKeySet:
 @cache
 def key_set() -> KeySet:
     """This process's key set, built once by the factory named in `settings.JWT_KEY_SET`."""
-    return import_string(settings.JWT_KEY_SET)()
+    factory: Callable[[], KeySet] = import_string(settings.JWT_KEY_SET)
+    return factory()

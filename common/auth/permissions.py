@@ -1,13 +1,22 @@
 """Scope-based access: each view says which permission string each HTTP method needs."""
 
-from django.db.models import QuerySet
+from typing import TYPE_CHECKING, TypeVar, cast
+
+from django.db.models import Model, QuerySet
 from django.http import Http404
 from rest_framework.permissions import BasePermission
+from rest_framework.request import Request
 
 from common.auth.users import TokenUser
 
 PUBLIC = None
 AUTHENTICATED = "authenticated"
+
+if TYPE_CHECKING:
+    # At run time this import would be circular: DRF's views load this module by its settings.
+    from rest_framework.views import APIView
+
+Row = TypeVar("Row", bound=Model)
 
 
 class ScopePermission(BasePermission):
@@ -22,9 +31,9 @@ class ScopePermission(BasePermission):
 
     message = "Your token does not grant the scope this action needs."
 
-    def has_permission(self, request, view) -> bool:
+    def has_permission(self, request: Request, view: "APIView") -> bool:
         required_scopes = getattr(view, "required_scopes", {})
-        method = "get" if request.method == "HEAD" else request.method.lower()
+        method = "get" if request.method == "HEAD" else str(request.method).lower()
         if not hasattr(view, method):
             return True  # DRF answers 405 for a method the view does not implement
         if method not in required_scopes:
@@ -32,7 +41,8 @@ class ScopePermission(BasePermission):
         scope = required_scopes[method]
         if scope is PUBLIC:
             return True
-        user = request.user
+        # BearerTokenAuthentication is the only authentication; DRF's stubs know only Django users.
+        user = cast("TokenUser | None", request.user)
         if user is None or not user.is_authenticated:
             return False
         if scope == AUTHENTICATED:
@@ -41,8 +51,8 @@ class ScopePermission(BasePermission):
 
 
 def owned_or_any(
-    queryset: QuerySet, *, viewer: TokenUser, any_scope: str, owner_field: str = "customer_id"
-) -> QuerySet:
+    queryset: QuerySet[Row], *, viewer: TokenUser, any_scope: str, owner_field: str = "customer_id"
+) -> QuerySet[Row]:
     """The rows `viewer` may see: all of them with `any_scope`, otherwise only their own (none
     for a service token, whose subject owns nothing)."""
     if viewer.has_scope(any_scope):
@@ -53,17 +63,17 @@ def owned_or_any(
 
 
 def get_owned_or_404(
-    queryset: QuerySet,
+    queryset: QuerySet[Row],
     *,
     viewer: TokenUser,
     any_scope: str,
     owner_field: str = "customer_id",
-    **lookup,
-):
+    **lookup: object,
+) -> Row:
     """One row `viewer` may see; another customer's row is 404 like a missing one, so ids leak
     nothing."""
-    row = owned_or_any(queryset, viewer=viewer, any_scope=any_scope, owner_field=owner_field)
-    row = row.filter(**lookup).first()
+    visible = owned_or_any(queryset, viewer=viewer, any_scope=any_scope, owner_field=owner_field)
+    row = visible.filter(**lookup).first()
     if row is None:
         raise Http404
     return row

@@ -4,6 +4,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 
@@ -49,7 +50,7 @@ def product_prices(*, product_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, Produ
     return {price.product_id: price for price in prices if str(price.product_id) in ids}
 
 
-def price_from(row: dict) -> ProductPrice:
+def price_from(row: dict[str, Any]) -> ProductPrice:
     return ProductPrice(
         product_id=uuid.UUID(row["product_id"]),
         sku=str(row["sku"]),

@@ -5,6 +5,7 @@ its breaker has opened, so a dead catalog never ties up every worker of the serv
 """
 
 import threading
+from typing import Any
 
 import pybreaker
 import requests
@@ -28,7 +29,12 @@ class ServiceUnavailable(Exception):
 
 
 class BreakerLog(pybreaker.CircuitBreakerListener):
-    def state_change(self, cb, old_state, new_state) -> None:
+    def state_change(
+        self,
+        cb: pybreaker.CircuitBreaker,
+        old_state: pybreaker.CircuitBreakerState | None,
+        new_state: pybreaker.CircuitBreakerState,
+    ) -> None:
         if old_state is not None and old_state.name == new_state.name:
             return
         logger.warning(
@@ -90,7 +96,7 @@ class ServiceClient:
         return session
 
     def request(
-        self, method: str, path: str, *, timeout: float | tuple[float, float], **kwargs
+        self, method: str, path: str, *, timeout: float | tuple[float, float], **kwargs: Any
     ) -> requests.Response:
         """The answer of `service` to `method path`; raises ServiceUnavailable when there is none.
 
@@ -100,7 +106,7 @@ class ServiceClient:
         except pybreaker.CircuitBreakerError:
             raise ServiceUnavailable(self.service, "its circuit breaker is open") from None
 
-    def send(self, method: str, path: str, **kwargs) -> requests.Response:
+    def send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         url = getattr(settings, self.url_setting).rstrip("/") + path
         try:
             response = self.session.request(method, url, **kwargs)
@@ -110,8 +116,8 @@ class ServiceClient:
             raise ServiceUnavailable(self.service, f"it answered {response.status_code}")
         return response
 
-    def get(self, path: str, **kwargs) -> requests.Response:
+    def get(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("GET", path, **kwargs)
 
-    def post(self, path: str, **kwargs) -> requests.Response:
+    def post(self, path: str, **kwargs: Any) -> requests.Response:
         return self.request("POST", path, **kwargs)

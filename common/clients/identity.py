@@ -2,6 +2,7 @@
 
 import threading
 import time
+from typing import Any
 
 from django.conf import settings
 
@@ -22,7 +23,7 @@ class IdentityRefused(Exception):
     """identity said no (or could not be asked); the message is fit to show the person."""
 
 
-def post(path: str, payload: dict) -> dict:
+def post(path: str, payload: dict[str, str]) -> dict[str, Any]:
     try:
         response = identity.post(
             path, json=payload, timeout=settings.DEPENDENCY_TIMEOUT_SECONDS * 4
@@ -30,7 +31,7 @@ def post(path: str, payload: dict) -> dict:
     except ServiceUnavailable:
         raise IdentityRefused(UNREACHABLE) from None
     try:
-        body = response.json()
+        body: dict[str, Any] = response.json()
     except ValueError:  # a proxy's error page, not identity's answer
         raise IdentityRefused(UNREACHABLE) from None
     if response.status_code != 200:
@@ -38,7 +39,7 @@ def post(path: str, payload: dict) -> dict:
     return body
 
 
-def operator_claims(*, email: str, password: str) -> dict:
+def operator_claims(*, email: str, password: str) -> dict[str, Any]:
     """The verified access-token claims of the person with this e-mail and password."""
     tokens = post(TOKEN_PATH, {"email": email, "password": password})
     try:

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.db.models import Model, QuerySet
+from django.http import HttpRequest
 
 from common.api.errors import ApplicationError
 from common.auth.operators import ScopedModelAdmin, session_scopes
@@ -13,9 +15,9 @@ from common.events.models import DeadLetter, OutboxEvent
 class EventAdmin(ScopedModelAdmin):
     """Seen with `<service>.event.read`; with no write scope, nobody edits these by hand."""
 
-    @property
-    def read_scope(self) -> str:
-        return event_read_scope(settings.SERVICE_NAME)
+    def __init__(self, model: type[Model], admin_site: admin.AdminSite) -> None:
+        super().__init__(model, admin_site)
+        self.read_scope = event_read_scope(settings.SERVICE_NAME)
 
 
 @admin.register(OutboxEvent)
@@ -48,11 +50,11 @@ class DeadLetterAdmin(EventAdmin):
     def replay_scope(self) -> str:
         return event_replay_scope(settings.SERVICE_NAME)
 
-    def has_replay_permission(self, request) -> bool:
+    def has_replay_permission(self, request: HttpRequest) -> bool:
         return self.replay_scope in session_scopes(request)
 
     @admin.action(description="Replay the selected events", permissions=["replay"])
-    def replay(self, request, queryset) -> None:
+    def replay(self, request: HttpRequest, queryset: QuerySet[DeadLetter]) -> None:
         for dead_letter in queryset.filter(replayed_at__isnull=True):
             try:
                 dead_letter_replay(dead_letter=dead_letter)

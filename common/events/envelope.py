@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any, TypedDict
 
 import structlog
 
@@ -18,18 +19,32 @@ TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
 REQUIRED_ATTRIBUTES = ("specversion", "id", "source", "type", "time", "data")
 
 
+class Envelope(TypedDict):
+    """An event as this platform publishes it; `data` is checked against its type's JSON Schema."""
+
+    specversion: str
+    id: str
+    source: str
+    type: str
+    time: str
+    datacontenttype: str
+    data: dict[str, Any]
+    correlationid: str
+    traceparent: str
+
+
 @dataclass(frozen=True)
 class Event:
     id: uuid.UUID
     type: str
     source: str
     time: str
-    data: dict
+    data: dict[str, Any]
     correlation_id: str
     traceparent: str
 
     @classmethod
-    def from_envelope(cls, envelope: dict) -> "Event":
+    def from_envelope(cls, envelope: dict[str, Any]) -> "Event":
         """Checks the envelope and the data against its type's schema (the consuming side)."""
         if not isinstance(envelope, dict):
             raise InvalidEvent("an event envelope is a JSON object")
@@ -69,7 +84,7 @@ def handling(event: Event) -> Iterator[None]:
             _handling.reset(token)
 
 
-def envelope_for(*, event_type: str, data: dict, source: str) -> dict:
+def envelope_for(*, event_type: str, data: dict[str, Any], source: str) -> Envelope:
     """A new event of `event_type` (checked against its schema) continuing the current context:
     the event being handled, else the HTTP request (its request id correlates)."""
     validate_data(event_type, data)

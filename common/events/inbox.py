@@ -15,6 +15,7 @@ once events were handled under it, never changes.
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 import structlog
 from celery.utils.time import get_exponential_backoff_interval
@@ -85,7 +86,7 @@ def handlers_for(event_type: str) -> list[str]:
     return [key for key, (handled_types, _) in HANDLERS.items() if event_type in handled_types]
 
 
-def event_consume(*, envelope: dict) -> None:
+def event_consume(*, envelope: dict[str, Any]) -> None:
     """Applies a delivered event with every handler of this service subscribed to its type."""
     try:
         event = Event.from_envelope(envelope)
@@ -97,7 +98,9 @@ def event_consume(*, envelope: dict) -> None:
         event_handle(event=event, envelope=envelope, handler_name=key, attempt=1)
 
 
-def event_handle(*, event: Event, envelope: dict, handler_name: str, attempt: int) -> None:
+def event_handle(
+    *, event: Event, envelope: dict[str, Any], handler_name: str, attempt: int
+) -> None:
     """One attempt of one handler; schedules the next or records a dead letter on failure."""
     handler_name = handler_key(handler_name)
     try:
@@ -143,7 +146,9 @@ def handler_apply(*, event: Event, handler_name: str) -> bool:
         return first_time
 
 
-def dead_letter_record(*, envelope: dict, handler: str, error: str, attempts: int) -> DeadLetter:
+def dead_letter_record(
+    *, envelope: dict[str, Any], handler: str, error: str, attempts: int
+) -> DeadLetter:
     logger.error("event_dead_lettered", handler=handler, error=error)
     attributes = envelope if isinstance(envelope, dict) else {}
     dead_letter, _ = DeadLetter.objects.update_or_create(
@@ -160,7 +165,7 @@ def dead_letter_record(*, envelope: dict, handler: str, error: str, attempts: in
     return dead_letter
 
 
-def _uuid_or_none(value) -> uuid.UUID | None:
+def _uuid_or_none(value: object) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
     except ValueError:

@@ -6,6 +6,7 @@ broker but whose `published_at` did not commit is sent again; consumers' inboxes
 """
 
 import uuid
+from typing import Any
 
 import structlog
 from celery import current_app
@@ -14,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from common.celery import connected_producer
-from common.events.envelope import envelope_for
+from common.events.envelope import Envelope, envelope_for
 from common.events.models import OutboxEvent
 from common.events.subscriptions import EXCHANGE, subscriber_queues
 
@@ -24,7 +25,7 @@ RELAY_BATCH_SIZE = 200
 logger = structlog.get_logger(__name__)
 
 
-def publish(event_type: str, data: dict) -> OutboxEvent:
+def publish(event_type: str, data: dict[str, Any]) -> OutboxEvent:
     """Records `event_type` with `data` (checked against its schema) to go out once the current
     transaction commits; without one it goes out at once."""
     envelope = envelope_for(event_type=event_type, data=data, source=settings.SERVICE_NAME)
@@ -35,7 +36,7 @@ def publish(event_type: str, data: dict) -> OutboxEvent:
     return event
 
 
-def relay_after_commit(*, event_ids: list) -> None:
+def relay_after_commit(*, event_ids: list[uuid.UUID]) -> None:
     """The broker being down must not fail the request that published: the sweep sends later."""
     try:
         outbox_relay(event_ids=event_ids)
@@ -43,7 +44,7 @@ def relay_after_commit(*, event_ids: list) -> None:
         logger.warning("event_relay_deferred", event_ids=[str(i) for i in event_ids], exc_info=True)
 
 
-def outbox_relay(*, event_ids: list | None = None) -> int:
+def outbox_relay(*, event_ids: list[uuid.UUID] | None = None) -> int:
     """Sends unpublished outbox rows (only `event_ids` when given) in batches; returns how many.
 
     `SKIP LOCKED` lets the after-commit relay and the sweep run side by side without sending
@@ -69,7 +70,7 @@ def outbox_relay(*, event_ids: list | None = None) -> int:
             return sent
 
 
-def send_to_broker(envelopes: list[dict]) -> None:
+def send_to_broker(envelopes: list[Envelope]) -> None:
     """One message per event to `mercato.events`, routed by type, after declaring every
     subscriber's queue (kombu caches declarations per connection)."""
     # A test setting: every event goes out twice, to prove consumers are idempotent.
@@ -81,7 +82,8 @@ def send_to_broker(envelopes: list[dict]) -> None:
                 current_app.send_task(
                     CONSUME_TASK,
                     args=[envelope],
-                    exchange=EXCHANGE,
+                    # The stubs say a name; Celery hands the Exchange on to kombu, which takes both.
+                    exchange=EXCHANGE,  # type: ignore[arg-type]
                     routing_key=envelope["type"],
                     declare=queues,
                     producer=producer,

@@ -1,5 +1,7 @@
 """The event tasks every service's worker runs: consume, retry a handler, sweep and prune."""
 
+from typing import Any
+
 from celery import shared_task
 
 from common.events.envelope import Event
@@ -9,12 +11,12 @@ from common.events.retention import events_prune
 
 
 @shared_task(name=CONSUME_TASK)
-def consume_event(envelope: dict) -> None:
+def consume_event(envelope: dict[str, Any]) -> None:
     event_consume(envelope=envelope)
 
 
 @shared_task(name=RETRY_TASK)
-def retry_event_handler(envelope: dict, handler_name: str, attempt: int) -> None:
+def retry_event_handler(envelope: dict[str, Any], handler_name: str, attempt: int) -> None:
     event_handle(
         event=Event.from_envelope(envelope),
         envelope=envelope,

@@ -3,6 +3,7 @@
 import functools
 import json
 from pathlib import Path
+from typing import Any
 
 from jsonschema import Draft202012Validator
 
@@ -22,7 +23,7 @@ def validator(event_type: str) -> Draft202012Validator:
     return Draft202012Validator(schema, format_checker=Draft202012Validator.FORMAT_CHECKER)
 
 
-def validate_data(event_type: str, data: dict) -> None:
+def validate_data(event_type: str, data: dict[str, Any]) -> None:
     """Raises InvalidEvent naming the first field that breaks `event_type`'s schema."""
     error = next(iter(validator(event_type).iter_errors(data)), None)
     if error is not None:

@@ -3,6 +3,7 @@
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, wait
+from typing import NotRequired, TypedDict
 
 import redis  # noqa: F401 - its 0.3 s first import must not be spent inside a check's deadline
 from celery import current_app
@@ -27,7 +28,8 @@ def check_cache() -> None:
 def check_broker() -> None:
     timeout = settings.DEPENDENCY_TIMEOUT_SECONDS
     with current_app.connection_for_write(connect_timeout=timeout) as connection:
-        connection.ensure_connection(max_retries=1, timeout=timeout)
+        # celery-types says whole seconds; kombu hands the timeout to a float-taking socket.
+        connection.ensure_connection(max_retries=1, timeout=timeout)  # type: ignore[arg-type]
 
 
 CHECKS: dict[str, Callable[[], None]] = {
@@ -37,7 +39,17 @@ CHECKS: dict[str, Callable[[], None]] = {
 }
 
 
-def run_checks(*, deadline_seconds: float) -> dict[str, dict]:
+class CheckOutcome(TypedDict):
+    ok: bool
+    error: NotRequired[str]
+
+
+class Readiness(TypedDict):
+    checks: dict[str, CheckOutcome]
+    elapsed_ms: int
+
+
+def run_checks(*, deadline_seconds: float) -> Readiness:
     """Every check's outcome; a check still running at the deadline counts as failed."""
     started = time.monotonic()
     # Not a context manager: leaving it would wait for a hung check, which is what we avoid.
@@ -46,7 +58,7 @@ def run_checks(*, deadline_seconds: float) -> dict[str, dict]:
     wait(futures.values(), timeout=deadline_seconds)
     executor.shutdown(wait=False, cancel_futures=True)
     elapsed_ms = round((time.monotonic() - started) * 1000)
-    results = {}
+    results: dict[str, CheckOutcome] = {}
     for name, future in futures.items():
         if not future.done():
             results[name] = {"ok": False, "error": f"no answer within {deadline_seconds}s"}

@@ -1,8 +1,11 @@
 """Structured logging: structlog renders both its own events and the standard library's."""
 
-import structlog
+from typing import Any
 
-SHARED_PROCESSORS = [
+import structlog
+from structlog.typing import Processor
+
+SHARED_PROCESSORS: list[Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_logger_name,
     structlog.stdlib.add_log_level,
@@ -28,7 +31,7 @@ def configure_structlog() -> None:
 class StructuredFormatter(structlog.stdlib.ProcessorFormatter):
     """One JSON object per line (`format="json"`) or coloured key-value lines (`"console"`)."""
 
-    def __init__(self, format: str = "json", **kwargs) -> None:
+    def __init__(self, format: str = "json", **kwargs: Any) -> None:
         renderer = (
             structlog.processors.JSONRenderer()
             if format == "json"

@@ -2,6 +2,7 @@
 
 import re
 import uuid
+from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
@@ -13,13 +14,14 @@ ACCEPTABLE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 class RequestIdMiddleware:
     """Sets `request.request_id` and echoes it; django-structlog then binds it to every log line."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         offered = request.META.get("HTTP_X_REQUEST_ID", "")
         request_id = offered if ACCEPTABLE_REQUEST_ID.match(offered) else str(uuid.uuid4())
-        request.request_id = request_id
+        # problem+json bodies name it (common.api.errors.problem).
+        request.request_id = request_id  # type: ignore[attr-defined]
         request.META["HTTP_X_REQUEST_ID"] = request_id
         request.__dict__.pop("headers", None)
         response = self.get_response(request)

@@ -1,6 +1,7 @@
 """Reads and validates environment variables so that a bad one stops start-up with one line."""
 
 import os
+from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 import environ
@@ -75,7 +76,7 @@ def without_password(parts: SplitResult) -> str:
     return parts._replace(netloc=f"{username}:***@{hostport}").geturl()
 
 
-def database(name: str, *, service: str) -> dict:
+def database(name: str, *, service: str) -> dict[str, Any]:
     """A DATABASES entry; `{service}` in the URL, or no database name, means one per service."""
     value = url(name, schemes=("postgres", "postgresql", "pgsql"))
     value = value.replace("{service}", service)
@@ -83,7 +84,7 @@ def database(name: str, *, service: str) -> dict:
     if parts.path in ("", "/"):
         value = parts._replace(path=f"/mercato_{service}").geturl()
     try:
-        config = environ.Env.db_url_config(value)
+        config: dict[str, Any] = environ.Env.db_url_config(value)
     except (ValueError, KeyError) as error:
         raise ConfigurationError(f"{name} is not a valid database URL: {error}") from None
     if config.get("PORT") == "":
@@ -113,7 +114,7 @@ def hosts(name: str, *, default: str) -> list[str]:
 SMTP_SCHEMES = ("smtp", "smtps", "smtp+tls", "smtp+ssl")
 
 
-def email_url(name: str, *, default: str | None = None) -> dict:
+def email_url(name: str, *, default: str | None = None) -> dict[str, Any]:
     """Django's EMAIL_* settings from a django-environ e-mail URL: `smtp://user:pass@host:25`,
     `smtp+tls://...` (STARTTLS), `smtp+ssl://...`, `consolemail://`, `filemail:///absolute/dir`,
     `memorymail://` or `dummymail://`."""

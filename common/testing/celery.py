@@ -14,7 +14,8 @@ def broker_unreachable() -> Iterator[Celery]:
     """Within the block the current Celery app is one whose broker refuses every connection, so
     sending a task fails as it does in production when the broker is down (nothing runs in
     process); after it, the test's app is back."""
-    previous = current_app._get_current_object()
+    # celery-types declares current_app a Celery; it is a proxy, and the app behind it is wanted.
+    previous = current_app._get_current_object()  # type: ignore[attr-defined]
     unreachable = Celery("broker-down", broker=UNREACHABLE_BROKER_URL, set_as_current=False)
     unreachable.set_current()
     try:

@@ -2,10 +2,11 @@
 
 import copy
 import uuid
+from typing import Any, cast
 
 import pytest
 
-from common.events.envelope import envelope_for
+from common.events.envelope import Envelope, envelope_for
 from common.events.inbox import event_consume
 from common.events.models import OutboxEvent
 from common.events.types import validate_data, validator
@@ -18,16 +19,18 @@ FORMAT_SAMPLES = {
 }
 
 
-def event_data(event_type: str, **overrides) -> dict:
+def event_data(event_type: str, **overrides: object) -> dict[str, Any]:
     """Data of `event_type` that its JSON Schema accepts: the schema's example where it gives one,
     else every required field sampled from its schema (new ids each call); `overrides` replace
     whole fields, and the result is checked against the schema."""
-    data = {**sample(validator(event_type).schema), **overrides}
+    # Our schemas are JSON objects, never the boolean schemas jsonschema also allows.
+    schema = cast(dict[str, Any], validator(event_type).schema)
+    data = {**sample(schema), **overrides}
     validate_data(event_type, data)
     return data
 
 
-def sample(schema: dict, name: str = "value"):
+def sample(schema: dict[str, Any], name: str = "value") -> Any:
     """The simplest value `schema` accepts; `name` is the field's, which a plain string repeats."""
     if "examples" in schema:
         return copy.deepcopy(schema["examples"][0])
@@ -50,7 +53,7 @@ def sample(schema: dict, name: str = "value"):
     return name
 
 
-def published(event_type: str | None = None) -> list[dict]:
+def published(event_type: str | None = None) -> list[dict[str, Any]]:
     """The envelopes this service's outbox holds, oldest first (`event_type` only, if given)."""
     events = OutboxEvent.objects.order_by("created_at")
     if event_type is not None:
@@ -58,16 +61,18 @@ def published(event_type: str | None = None) -> list[dict]:
     return [event.envelope for event in events]
 
 
-def published_data(event_type: str) -> list[dict]:
+def published_data(event_type: str) -> list[dict[str, Any]]:
     return [envelope["data"] for envelope in published(event_type)]
 
 
-def deliver(event_type: str, data: dict, *, times: int = 1, source: str = "tests") -> dict:
+def deliver(
+    event_type: str, data: dict[str, Any], *, times: int = 1, source: str = "tests"
+) -> Envelope:
     """Delivers a new event (schema-checked) to this service's handlers `times` times, as the
     broker would, and returns its envelope."""
     envelope = envelope_for(event_type=event_type, data=data, source=source)
     for _ in range(times):
-        event_consume(envelope=envelope)
+        event_consume(envelope=dict(envelope))
     return envelope
 
 
@@ -78,6 +83,7 @@ def tasks_run_in_process() -> None:
     real platform's queues; the e2e suite pins the real workers and brokers."""
     from celery import current_app
 
-    current_app.conf.broker_url = "memory://"
+    # celery-types makes broker_url read-only; Celery's configuration takes it like any key.
+    current_app.conf.broker_url = "memory://"  # type: ignore[misc]
     current_app.conf.task_always_eager = True
     current_app.conf.task_eager_propagates = True

@@ -11,16 +11,16 @@ from cryptography.hazmat.primitives import serialization
 from common.testing.tokens import TokenMinter, outsider_key
 
 
-def segment(data: dict) -> str:
+def segment(data: dict[str, object]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
-def unsigned(header: dict, claims: dict, signature: bytes = b"") -> str:
+def unsigned(header: dict[str, object], claims: dict[str, object], signature: bytes = b"") -> str:
     encoded_signature = base64.urlsafe_b64encode(signature).rstrip(b"=").decode()
     return f"{segment(header)}.{segment(claims)}.{encoded_signature}"
 
 
-def hmac_signed(header: dict, claims: dict, secret: bytes) -> str:
+def hmac_signed(header: dict[str, object], claims: dict[str, object], secret: bytes) -> str:
     """HS256 by hand: PyJWT refuses to use a PEM public key as an HMAC secret, attackers don't."""
     signing_input = f"{segment(header)}.{segment(claims)}".encode()
     signature = hmac.new(secret, signing_input, hashlib.sha256).digest()

@@ -11,7 +11,9 @@ from devtools.embedded import use_embedded_servers
 
 
 @pytest.hookimpl(tryfirst=True)
-def pytest_load_initial_conftests(early_config, parser, args) -> None:
+def pytest_load_initial_conftests(
+    early_config: pytest.Config, parser: pytest.Parser, args: list[str]
+) -> None:
     use_embedded_servers()
     # Suites build the local-development settings (no secret needed, static files from the
     # apps) whichever servers they use; pytest-django still runs each test with DEBUG off.

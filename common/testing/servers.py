@@ -4,7 +4,7 @@ import json
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -18,7 +18,8 @@ def free_port() -> int:
     refused until someone binds it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 @dataclass(frozen=True)
@@ -106,7 +107,7 @@ class HttpStub:
 class QuietServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: object, client_address: object) -> None:
         """Clients that time out hang up mid-answer on purpose; that is not worth a traceback."""
 
 
@@ -126,14 +127,14 @@ def handler_for(stub: HttpStub) -> type[BaseHTTPRequestHandler]:
 
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = respond
 
-        def log_message(self, format, *args) -> None:
+        def log_message(self, format: str, *args: object) -> None:
             """Quiet: pytest shows what matters."""
 
     return Handler
 
 
 @pytest.fixture
-def http_stub() -> HttpStub:
+def http_stub() -> Iterator[HttpStub]:
     """A running HttpStub with nothing scripted, stopped after the test."""
     stub = HttpStub()
     yield stub

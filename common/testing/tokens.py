@@ -3,14 +3,17 @@
 import json
 import time
 import uuid
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
+from pytest_django import Settings
 
 from common.auth.keys import key_set, public_jwk
 
@@ -30,10 +33,17 @@ def published_test_key() -> rsa.RSAPrivateKey:
 class TokenMinter:
     """Signs tokens with `private_key`, which the service under test trusts under `kid`."""
 
-    private_key: Any
+    private_key: rsa.RSAPrivateKey
     kid: str
 
-    def claims(self, *, scopes=(), roles=(), subject: str | None = None, **overrides) -> dict:
+    def claims(
+        self,
+        *,
+        scopes: Iterable[str] = (),
+        roles: Iterable[str] = (),
+        subject: str | None = None,
+        **overrides: object,
+    ) -> dict[str, object]:
         now = int(time.time())
         claims = {
             "iss": settings.JWT_ISSUER,
@@ -50,7 +60,13 @@ class TokenMinter:
         claims.update(overrides)
         return claims
 
-    def token(self, *, key=None, headers: dict | None = None, **claims) -> str:
+    def token(
+        self,
+        *,
+        key: rsa.RSAPrivateKey | None = None,
+        headers: dict[str, str] | None = None,
+        **claims: Any,
+    ) -> str:
         return jwt.encode(
             self.claims(**claims),
             key or self.private_key,
@@ -58,13 +74,13 @@ class TokenMinter:
             headers={"kid": self.kid, **(headers or {})},
         )
 
-    def authorization(self, **claims) -> dict[str, str]:
+    def authorization(self, **claims: Any) -> dict[str, str]:
         """Test-client keyword arguments that send a token with these claims."""
         return {"HTTP_AUTHORIZATION": f"Bearer {self.token(**claims)}"}
 
 
 @pytest.fixture
-def token_minter(settings, tmp_path) -> TokenMinter:
+def token_minter(settings: Settings, tmp_path: Path) -> Iterator[TokenMinter]:
     """Every service, identity included, trusts a test key published in a JWKS file, fetched
     through the same code that fetches identity's JWKS over HTTP."""
     jwk = public_jwk(published_test_key())

@@ -5,6 +5,8 @@ from io import StringIO
 
 import jwt
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ed25519
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -84,3 +86,18 @@ def test_a_key_mounted_as_a_file_is_imported_once_and_signs(tmp_path):
     signer = SigningKey.objects.get(retired_at__isnull=True)
     assert signer.kid == public_jwk(private_key)["kid"]
     assert SigningKey.objects.count() == 2
+
+
+def test_a_mounted_key_that_is_not_rsa_is_refused_by_its_file_name(tmp_path):
+    """Tokens are RS256: another kind of key in the Secret is a configuration error, named."""
+    not_rsa = ed25519.Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    (tmp_path / "signing.pem").write_bytes(not_rsa)
+    keys_before = set(SigningKey.objects.values_list("kid", flat=True))
+
+    with pytest.raises(ValueError, match=r"signing\.pem is not an RSA private key"):
+        signing_keys_ensure(directory=tmp_path)
+    assert set(SigningKey.objects.values_list("kid", flat=True)) == keys_before

@@ -12,7 +12,9 @@ class RoleOutput(serializers.ModelSerializer):
 
 
 class UserOutput(serializers.ModelSerializer):
-    roles = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+    roles: serializers.SlugRelatedField[Role] = serializers.SlugRelatedField(
+        slug_field="name", many=True, read_only=True
+    )
 
     class Meta:
         model = User

@@ -44,7 +44,7 @@ class CategoryReference(serializers.Field):
         if not isinstance(data, str) or not data:
             self.fail("invalid")
         try:
-            lookup = {"id": uuid.UUID(data)}
+            lookup: dict[str, object] = {"id": uuid.UUID(data)}
         except ValueError:
             lookup = {"slug": data}
         category = category_list().filter(**lookup).first()
@@ -95,7 +95,9 @@ class ProductImportOutput(serializers.ModelSerializer):
 
     created = serializers.IntegerField(source="created_count", read_only=True)
     updated = serializers.IntegerField(source="updated_count", read_only=True)
-    errors = ProductImportErrorOutput(many=True, read_only=True)
+    # DRF's metaclass takes declared fields off the class, so this does not replace the
+    # serializer's `errors` property; the stubs cannot know that.
+    errors = ProductImportErrorOutput(many=True, read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = ProductImport

@@ -31,7 +31,15 @@ class NotificationOutput(serializers.ModelSerializer):
 class WebhookEndpointOutput(serializers.ModelSerializer):
     class Meta:
         model = WebhookEndpoint
-        fields = ("id", "owner_id", "url", "event_types", "is_active", "created_at", "updated_at")
+        fields: tuple[str, ...] = (
+            "id",
+            "owner_id",
+            "url",
+            "event_types",
+            "is_active",
+            "created_at",
+            "updated_at",
+        )
 
 
 class WebhookEndpointSecretOutput(WebhookEndpointOutput):

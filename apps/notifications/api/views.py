@@ -1,8 +1,11 @@
 """Notifications endpoints: a person's e-mails, and the webhook endpoints they manage."""
 
+import uuid
+
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from apps.notifications import services
 from apps.notifications.api.serializers import (
@@ -11,7 +14,12 @@ from apps.notifications.api.serializers import (
     WebhookEndpointOutput,
     WebhookEndpointSecretOutput,
 )
-from apps.notifications.models import WEBHOOK_EVENT_TYPES, Notification, WebhookDelivery
+from apps.notifications.models import (
+    WEBHOOK_EVENT_TYPES,
+    Notification,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from apps.notifications.scopes import (
     NOTIFICATION_READ,
     NOTIFICATION_READ_ANY,
@@ -24,6 +32,7 @@ from apps.notifications.selectors import (
     webhook_endpoint_list,
 )
 from common.api.views import ServiceApi, validated
+from common.auth.users import caller
 
 WEBHOOKS_DESCRIPTION = """\
 Events about the caller's own orders (`order.created`, `order.confirmed`, `order.cancelled`,
@@ -54,7 +63,7 @@ class NotificationListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular, with no caller
             return Notification.objects.none()
-        return notification_list(viewer=self.request.user)
+        return notification_list(viewer=caller(self.request))
 
 
 class WebhookInput(serializers.Serializer):
@@ -69,11 +78,11 @@ class WebhookInput(serializers.Serializer):
 WEBHOOK_ACCESS = (WEBHOOK_MANAGE, WEBHOOK_MANAGE_ANY)
 
 
-class WebhookAccess:
-    def endpoint(self, webhook_id):
+class WebhookAccess(APIView):
+    def endpoint(self, webhook_id: uuid.UUID) -> WebhookEndpoint:
         """The caller's endpoint; another customer's is a 404."""
         return generics.get_object_or_404(
-            webhook_endpoint_list(viewer=self.request.user), id=webhook_id
+            webhook_endpoint_list(viewer=caller(self.request)), id=webhook_id
         )
 
 
@@ -84,7 +93,7 @@ class WebhookListApi(WebhookAccess, generics.ListAPIView):
     filter_backends = ()
 
     def get_queryset(self):
-        return webhook_endpoint_list(viewer=self.request.user)
+        return webhook_endpoint_list(viewer=caller(self.request))
 
     @extend_schema(request=WebhookInput, responses={201: WebhookEndpointSecretOutput})
     def post(self, request):

@@ -23,7 +23,7 @@ class OrderOutput(serializers.ModelSerializer):
 
     class Meta:
         model = Order
-        fields = (
+        fields: tuple[str, ...] = (
             "id",
             "customer_id",
             "status",

@@ -22,6 +22,7 @@ from apps.orders.selectors import order_export_file, order_export_get, order_get
 from common.api.idempotency import HEADER, idempotent
 from common.api.views import ServiceApi, validated
 from common.auth.permissions import AUTHENTICATED
+from common.auth.users import caller
 
 DUPLICATE_PRODUCTS = "Each product may appear on one line only."
 DEFAULT_CANCEL_REASON = "cancelled on request"
@@ -29,7 +30,7 @@ DEFAULT_CANCEL_REASON = "cancelled on request"
 
 def order_response(request, order_id, *, any_scope: str = ORDER_READ_ANY) -> Response:
     """The order as the caller may see it now, with its lines and history."""
-    order = order_get(viewer=request.user, order_id=order_id, any_scope=any_scope)
+    order = order_get(viewer=caller(request), order_id=order_id, any_scope=any_scope)
     return Response(OrderDetailOutput(order).data)
 
 
@@ -58,7 +59,7 @@ class OrderListApi(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reads the model
             return Order.objects.none()
-        return order_list(viewer=self.request.user)
+        return order_list(viewer=caller(self.request))
 
     @extend_schema(
         request=InputSerializer,
@@ -93,7 +94,7 @@ class OrderCancelApi(ServiceApi):
     @extend_schema(request=InputSerializer, responses=OrderDetailOutput)
     def post(self, request, order_id):
         data = self.parse(self.InputSerializer, request)
-        order = order_get(viewer=request.user, order_id=order_id, any_scope=ORDER_CANCEL_ANY)
+        order = order_get(viewer=caller(request), order_id=order_id, any_scope=ORDER_CANCEL_ANY)
         services.order_cancel(order_id=order.id, actor=request.user.id, **data)
         return order_response(request, order.id, any_scope=ORDER_CANCEL_ANY)
 
@@ -103,7 +104,7 @@ class OrderRefundApi(ServiceApi):
 
     @extend_schema(request=None, responses=OrderDetailOutput)
     def post(self, request, order_id):
-        order = order_get(viewer=request.user, order_id=order_id, any_scope=ORDER_REFUND)
+        order = order_get(viewer=caller(request), order_id=order_id, any_scope=ORDER_REFUND)
         services.order_refund(order_id=order.id, actor=request.user.id)
         return order_response(request, order.id, any_scope=ORDER_REFUND)
 
@@ -128,7 +129,7 @@ class OrderExportDetailApi(ServiceApi):
 
     @extend_schema(responses=OrderExportOutput)
     def get(self, request, export_id):
-        export = order_export_get(viewer=request.user, export_id=export_id)
+        export = order_export_get(viewer=caller(request), export_id=export_id)
         return Response(OrderExportOutput(export).data)
 
 
@@ -152,7 +153,7 @@ class OrderExportDownloadApi(ServiceApi):
         }
     )
     def get(self, request, export_id):
-        export = order_export_file(viewer=request.user, export_id=export_id)
+        export = order_export_file(viewer=caller(request), export_id=export_id)
         response = HttpResponse(export.content, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="orders-{export.id}.csv"'
         return response

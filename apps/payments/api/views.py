@@ -7,6 +7,7 @@ from apps.payments.api.serializers import PaymentOutput
 from apps.payments.models import Payment
 from apps.payments.scopes import PAYMENT_READ, PAYMENT_READ_ANY
 from apps.payments.selectors import payment_list
+from common.auth.users import caller
 
 
 class PaymentReadApi(generics.GenericAPIView):
@@ -19,7 +20,7 @@ class PaymentReadApi(generics.GenericAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular, with no caller
             return Payment.objects.none()
-        return payment_list(viewer=self.request.user)
+        return payment_list(viewer=caller(self.request))
 
 
 class PaymentListApi(PaymentReadApi, generics.ListAPIView):

@@ -1,5 +1,7 @@
 """`migrate` that first creates the service's own database when the server does not have it yet."""
 
+from typing import Any
+
 import psycopg
 from django.core.management.commands.migrate import Command as DjangoMigrateCommand
 from django.db import connections
@@ -28,7 +30,7 @@ def database_create_if_missing(*, alias: str) -> bool:
 
 
 class Command(DjangoMigrateCommand):
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> str | None:
         if database_create_if_missing(alias=options["database"]):
             self.stdout.write(
                 f"Created database {connections[options['database']].settings_dict['NAME']}"
