@@ -1,6 +1,7 @@
 """The settings every service shares, read from the environment and validated as they load."""
 
 from pathlib import Path
+from typing import Any
 
 from kombu import Queue
 
@@ -195,7 +196,7 @@ SERVICE_CLIENT_SECRET = environment.optional_text(
     default=local_development_secret(SERVICE_NAME) if DEBUG else "",
 )
 
-SPECTACULAR_SETTINGS = {
+SPECTACULAR_SETTINGS: dict[str, Any] = {
     "TITLE": f"Mercato {SERVICE_NAME} API",
     "VERSION": "1.0.0",
     "SCHEMA_PATH_PREFIX": f"/{SERVICE_NAME}/api/v1",
@@ -203,6 +204,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every job (imports, exports) shows one status vocabulary, named once in each schema.
+    "ENUM_NAME_OVERRIDES": {"JobStatusEnum": "common.jobs.JobStatus"},
 }
 
 CELERY_TASK_DEFAULT_QUEUE = SERVICE_NAME
@@ -215,6 +218,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "prune-events": {"task": "mercato.events.prune", "schedule": 3600},
 }
+# A job still QUEUED this long after it was created lost its task (the broker was down when its
+# row committed); the services that run jobs resend it from beat at the same interval.
+JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
 OUTBOX_RETENTION_DAYS = environment.integer("OUTBOX_RETENTION_DAYS", default=7, minimum=1)
 INBOX_RETENTION_DAYS = environment.integer("INBOX_RETENTION_DAYS", default=30, minimum=1)
 EVENT_HANDLER_MAX_ATTEMPTS = environment.integer("EVENT_HANDLER_MAX_ATTEMPTS", default=8, minimum=1)

@@ -2,12 +2,13 @@
 
 from common.settings import environment
 from common.settings.base import *  # noqa: F403
-from common.settings.base import CELERY_BEAT_SCHEDULE, INSTALLED_APPS
+from common.settings.base import (
+    CELERY_BEAT_SCHEDULE,
+    INSTALLED_APPS,
+    JOB_REQUEUE_AFTER_SECONDS,
+)
 
 INSTALLED_APPS = [*INSTALLED_APPS, "apps.catalog", "apps.inventory"]
-
-# A job still QUEUED this long after it was created lost its task; the sweep (as often) resends it.
-JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
 
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,

@@ -2,12 +2,14 @@
 
 from common.settings import environment
 from common.settings.base import *  # noqa: F403
-from common.settings.base import CELERY_BEAT_SCHEDULE, INSTALLED_APPS, SPECTACULAR_SETTINGS
+from common.settings.base import (
+    CELERY_BEAT_SCHEDULE,
+    INSTALLED_APPS,
+    JOB_REQUEUE_AFTER_SECONDS,
+    SPECTACULAR_SETTINGS,
+)
 
 INSTALLED_APPS = [*INSTALLED_APPS, "apps.orders"]
-
-# An export still QUEUED this long after it was created lost its task; the sweep (as often) resends.
-JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
 
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,
@@ -23,8 +25,8 @@ SPECTACULAR_SETTINGS = {
     **SPECTACULAR_SETTINGS,
     # Orders and export jobs both have a `status`; name each choice set once in the schema.
     "ENUM_NAME_OVERRIDES": {
+        **SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"],
         "OrderStatusEnum": "apps.orders.models.OrderStatus",
-        "JobStatusEnum": "common.jobs.JobStatus",
     },
 }
 
