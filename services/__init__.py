@@ -9,7 +9,7 @@ class Service:
     port_offset: int
     demo_data: bool = False
     # Runs a Celery beat beside its worker: the services that publish events (beat sweeps their
-    # outbox) or whose work DESIGN.md names periodic (key-rotation housekeeping, reservation
+    # outbox) or whose work is periodic (key-rotation housekeeping, reservation
     # expiry, saga deadlines, webhook deliveries left behind). The chart and compose start beat
     # for the same services.
     beat: bool = False

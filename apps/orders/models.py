@@ -19,7 +19,7 @@ class OrderStatus(models.TextChoices):
     REFUNDED = "REFUNDED"
 
 
-# The checkout saga (DESIGN §6): every change of status must be one of these.
+# The checkout saga (docs/architecture.md): every change of status must be one of these.
 ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
     OrderStatus.PENDING: frozenset({OrderStatus.AWAITING_PAYMENT, OrderStatus.CANCELLED}),
     OrderStatus.AWAITING_PAYMENT: frozenset({OrderStatus.CONFIRMED, OrderStatus.CANCELLED}),

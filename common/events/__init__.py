@@ -1,1 +1,1 @@
-"""Events between services: envelope, schemas, outbox, relay, inbox and dead letters (DESIGN §5)."""
+"""Events between services: envelope, schemas, outbox, inbox, dead letters (docs/events.md)."""

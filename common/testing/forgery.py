@@ -1,4 +1,4 @@
-"""Tokens a service must refuse, built the ways attackers build them (DESIGN §4)."""
+"""Tokens a service must refuse, built the ways attackers build them."""
 
 import base64
 import hashlib

@@ -1,4 +1,4 @@
-"""The built-in sandbox provider: the payment-method token decides the outcome (DESIGN §6)."""
+"""The built-in sandbox provider: the payment-method token decides the outcome."""
 
 import secrets
 
