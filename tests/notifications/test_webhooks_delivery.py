@@ -160,9 +160,16 @@ def test_a_retry_that_succeeds_settles_the_delivery(
 
 
 def test_a_failed_attempt_waits_for_its_backoff_before_the_next(
-    endpoint, webhook_receiver, customer_id, settings, django_capture_on_commit_callbacks
+    endpoint,
+    webhook_receiver,
+    customer_id,
+    settings,
+    django_capture_on_commit_callbacks,
+    monkeypatch,
 ):
     settings.WEBHOOK_RETRY_BACKOFF_SECONDS = 60
+    # Full jitter draws the wait from 0 to 60 s; one draw in 61 is no wait at all, so take the top.
+    monkeypatch.setattr("celery.utils.time.random.randrange", lambda stop: stop - 1)
     webhook_receiver.on("POST", None, (500, None))
 
     deliver_order_event("order.confirmed", customer_id, django_capture_on_commit_callbacks)
