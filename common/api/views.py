@@ -1,5 +1,8 @@
 """The base of every endpoint: a scope map for access and one way to read validated input."""
 
+from typing import Any
+
+from django.db.models import Model
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
@@ -23,6 +26,28 @@ class ServiceApi(APIView):
 
     def parse(self, serializer_class: type[serializers.Serializer], request: Request, **kwargs):
         return validated(serializer_class, request, **kwargs)
+
+
+class ListCreateApi(generics.ListCreateAPIView):
+    """A list: read with `read_scope`; added to (POST) with `write_scope`. Subclasses set
+    `input_serializer` and the `add` hook, which calls the app's service; the new record is
+    rendered with `serializer_class` and 201."""
+
+    read_scope: str | None = PUBLIC
+    write_scope: str
+    input_serializer: type[serializers.Serializer]
+
+    @property
+    def required_scopes(self) -> dict[str, str | None]:
+        return {"get": self.read_scope, "post": self.write_scope}
+
+    def add(self, data: dict) -> Model:
+        """Creates a record from the validated `data` and returns it."""
+        raise NotImplementedError
+
+    def post(self, request: Request, **kwargs: Any) -> Response:
+        record = self.add(validated(self.input_serializer, request))
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
 
 
 class EditableDetailApi(generics.RetrieveAPIView):
