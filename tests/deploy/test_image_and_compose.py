@@ -4,7 +4,6 @@ import fnmatch
 import os
 import re
 import shutil
-import socket
 import string
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import pytest
 import requests
 import yaml
 
+from common.testing.servers import free_port
 from services import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -144,12 +144,6 @@ def test_static_files_are_collected_at_build_time_with_debug_off(image_tree):
     for service in SERVICES:
         manifest = image_tree / "staticfiles" / service.name / "staticfiles.json"
         assert manifest.exists(), f"{service.name} has no hashed static files manifest"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_the_web_role_serves_probes_and_collected_static_files_with_debug_off(image_tree):
