@@ -250,14 +250,14 @@ def test_docker_compose_config_accepts_the_compose_file():
     if version.returncode != 0:
         pytest.skip("the docker client here has no compose plugin: `docker compose config` not run")
 
-    outcome = subprocess.run(
-        [docker, "compose", "-f", str(COMPOSE), "config", "--quiet"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    assert_succeeds(docker, "compose", "-f", str(COMPOSE), "config", "--quiet")
 
+
+def assert_succeeds(*command: str) -> subprocess.CompletedProcess[str]:
+    """Runs `command` and asserts that it exits 0, showing its stderr when it does not."""
+    outcome = subprocess.run(command, capture_output=True, text=True, check=False)
     assert outcome.returncode == 0, outcome.stderr
+    return outcome
 
 
 def find_or_install_nginx() -> str | None:
@@ -293,14 +293,8 @@ def test_nginx_accepts_the_gateway_configuration(tmp_path):
         "  include mercato.conf;\n}\n"
     )
 
-    outcome = subprocess.run(
-        [nginx, "-t", "-p", str(tmp_path), "-c", "nginx.conf"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    outcome = assert_succeeds(nginx, "-t", "-p", str(tmp_path), "-c", "nginx.conf")
 
-    assert outcome.returncode == 0, outcome.stderr
     assert "test is successful" in outcome.stderr
 
 
