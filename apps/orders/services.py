@@ -149,6 +149,22 @@ def locked_order(order_id: str | uuid.UUID) -> Order | None:
     return Order.objects.select_for_update().filter(id=order_id).first()
 
 
+def order_for_transition(
+    order_id: str | uuid.UUID, next_status: str, *, message: str, code: str
+) -> Order:
+    """The order, locked, when it may move to `next_status`; a 409 with `message` and `code`
+    (and the order's status) when it may not or does not exist."""
+    order = locked_order(order_id)
+    if order is None or not order.can_transition_to(next_status):
+        raise ApplicationError(
+            message,
+            status=status.HTTP_409_CONFLICT,
+            code=code,
+            extra={"order_status": order.status if order else None},
+        )
+    return order
+
+
 def order_at_step(*, order_id: str, event_type: str, statuses: tuple[str, ...]) -> Order | None:
     """The order, locked, when it is in one of `statuses`; None when it is missing or elsewhere:
     redelivered and late events land there and change nothing."""
@@ -188,14 +204,9 @@ def order_mark_reserved(*, order_id: str, actor: str) -> None:
 @transaction.atomic
 def order_cancel(*, order_id: str | uuid.UUID, reason: str, actor: str) -> Order:
     """Cancels an unpaid order and tells catalog to release its stock; 409 once it is paid."""
-    order = locked_order(order_id)
-    if order is None or not order.can_transition_to(OrderStatus.CANCELLED):
-        raise ApplicationError(
-            ORDER_NOT_CANCELLABLE,
-            status=status.HTTP_409_CONFLICT,
-            code="order_not_cancellable",
-            extra={"order_status": order.status if order else None},
-        )
+    order = order_for_transition(
+        order_id, OrderStatus.CANCELLED, message=ORDER_NOT_CANCELLABLE, code="order_not_cancellable"
+    )
     cancel(order, reason=reason, actor=actor)
     return order
 
@@ -246,14 +257,12 @@ def order_mark_payment_failed(*, order_id: str, actor: str) -> None:
 @transaction.atomic
 def order_refund(*, order_id: str | uuid.UUID, actor: str) -> Order:
     """Asks payments to refund a confirmed order; 409 in any other status."""
-    order = locked_order(order_id)
-    if order is None or not order.can_transition_to(OrderStatus.REFUND_PENDING):
-        raise ApplicationError(
-            ORDER_NOT_REFUNDABLE,
-            status=status.HTTP_409_CONFLICT,
-            code="order_not_refundable",
-            extra={"order_status": order.status if order else None},
-        )
+    order = order_for_transition(
+        order_id,
+        OrderStatus.REFUND_PENDING,
+        message=ORDER_NOT_REFUNDABLE,
+        code="order_not_refundable",
+    )
     order.transition(OrderStatus.REFUND_PENDING, reason="refund requested", actor=actor)
     publish("order.refund_requested", charge_data(order))
     return order

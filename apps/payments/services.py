@@ -7,6 +7,7 @@ key and gets the same answer back instead of moving money twice.
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from decimal import Decimal
 
@@ -79,12 +80,18 @@ def payment_charge(*, payment_id: uuid.UUID | str) -> Payment:
 @transaction.atomic
 def payment_charge_abandon(*, payment_id: uuid.UUID | str) -> Payment:
     """The provider stayed unavailable through every retry: the charge fails."""
+    return _provider_given_up(payment_id, while_status=PaymentStatus.PENDING, settle=_charge_settle)
+
+
+def _provider_given_up(
+    payment_id: uuid.UUID | str, *, while_status: str, settle: Callable[..., Payment]
+) -> Payment:
+    """Settles the payment, locked, as declined for want of a provider while it is still in
+    `while_status`; one settled meanwhile is left as it is."""
     payment = _locked(payment_id)
-    if payment.status != PaymentStatus.PENDING:
+    if payment.status != while_status:
         return payment
-    return _charge_settle(
-        payment=payment, result=ProviderResult.declined(PROVIDER_UNAVAILABLE_REASON)
-    )
+    return settle(payment=payment, result=ProviderResult.declined(PROVIDER_UNAVAILABLE_REASON))
 
 
 def _charge_settle(*, payment: Payment, result: ProviderResult) -> Payment:
@@ -143,11 +150,8 @@ def payment_refund(*, payment_id: uuid.UUID | str) -> Payment:
 def payment_refund_abandon(*, payment_id: uuid.UUID | str) -> Payment:
     """The provider stayed unavailable through every retry: the refund waits for an operator
     (or for orders to ask again)."""
-    payment = _locked(payment_id)
-    if payment.status != PaymentStatus.SUCCEEDED:
-        return payment
-    return _refund_settle(
-        payment=payment, result=ProviderResult.declined(PROVIDER_UNAVAILABLE_REASON)
+    return _provider_given_up(
+        payment_id, while_status=PaymentStatus.SUCCEEDED, settle=_refund_settle
     )
 
 

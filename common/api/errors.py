@@ -107,13 +107,9 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     if response is None or not isinstance(exc, exceptions.APIException):
         logger.exception("unhandled_exception", exc_info=exc)
         set_rollback()
-        body = problem(
-            request=request,
-            status=500,
-            code="server_error",
-            detail=SERVER_ERROR_DETAIL,
+        return Response(
+            server_error_problem(request), status=500, content_type=PROBLEM_CONTENT_TYPE
         )
-        return Response(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
     if isinstance(exc, exceptions.ValidationError):
         detail, errors = "The request has invalid fields.", field_errors(exc.detail)
         code = "validation_error"
@@ -135,10 +131,11 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> JsonR
 
 def server_error(request: HttpRequest) -> JsonResponse:
     """Django's handler500, for failures outside DRF views."""
-    body = problem(
-        request=request,
-        status=500,
-        code="server_error",
-        detail=SERVER_ERROR_DETAIL,
+    return JsonResponse(
+        server_error_problem(request), status=500, content_type=PROBLEM_CONTENT_TYPE
     )
-    return JsonResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+
+
+def server_error_problem(request: HttpRequest) -> Problem:
+    """What every unexpected failure answers: a request id to quote, nothing of the failure."""
+    return problem(request=request, status=500, code="server_error", detail=SERVER_ERROR_DETAIL)

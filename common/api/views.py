@@ -37,6 +37,28 @@ class ServiceApi(APIView):
         return validated(serializer_class, request, **kwargs)
 
 
+class ListCreateApi(generics.ListCreateAPIView[RecordModel], Generic[RecordModel]):
+    """A list: read with `read_scope`; added to (POST) with `write_scope`. Subclasses set
+    `input_serializer` and the `add` hook, which calls the app's service; the new record is
+    rendered with `serializer_class` and 201."""
+
+    read_scope: str | None = PUBLIC
+    write_scope: str
+    input_serializer: type[InputSerializer]
+
+    @property
+    def required_scopes(self) -> dict[str, str | None]:
+        return {"get": self.read_scope, "post": self.write_scope}
+
+    def add(self, data: dict[str, Any]) -> RecordModel:
+        """Creates a record from the validated `data` and returns it."""
+        raise NotImplementedError
+
+    def post(self, request: Request, **kwargs: object) -> Response:
+        record = self.add(validated(self.input_serializer, request))
+        return Response(self.get_serializer(record).data, status=status.HTTP_201_CREATED)
+
+
 class EditableDetailApi(generics.RetrieveAPIView[RecordModel], Generic[RecordModel]):
     """One record: read with `read_scope`; replaced (PUT), changed (PATCH) or removed (DELETE)
     with `write_scope`. Subclasses set `input_serializer` and the two hooks below, which call the

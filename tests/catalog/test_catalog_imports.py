@@ -194,18 +194,33 @@ class WorkerKilled(BaseException):
     """Stands in for a worker killed mid-job: nothing in the job sees it as an error."""
 
 
-def test_a_job_saves_progress_per_chunk_and_resumes_after_a_crash(monkeypatch, coffee):
-    source = csv_of(*(f"SKU-{n},Product {n},,1.00,EUR,coffee,,," for n in range(5)))
-    job = ProductImport.objects.create(source=source, total_rows=5, requested_by="tests")
-    monkeypatch.setattr(services, "IMPORT_CHUNK_SIZE", 2)
-    apply_row = services._import_row
+class FaultyImport:
+    """A queued job of five rows, applied two at a time; its fourth row raises `fault` while one
+    is set."""
 
-    def crash_on_the_fourth_row(values, categories, product_import):
-        if values["sku"] == "SKU-3":
-            raise WorkerKilled
-        return apply_row(values, categories, product_import)
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        source = csv_of(*(f"SKU-{n},Product {n},,1.00,EUR,coffee,,," for n in range(5)))
+        self.job = ProductImport.objects.create(source=source, total_rows=5, requested_by="tests")
+        self.fault: BaseException | None = None
+        monkeypatch.setattr(services, "IMPORT_CHUNK_SIZE", 2)
+        apply_row = services._import_row
 
-    monkeypatch.setattr(services, "_import_row", crash_on_the_fourth_row)
+        def apply_unless_faulty(values, categories, product_import):
+            if values["sku"] == "SKU-3" and self.fault is not None:
+                raise self.fault
+            return apply_row(values, categories, product_import)
+
+        monkeypatch.setattr(services, "_import_row", apply_unless_faulty)
+
+
+@pytest.fixture
+def faulty_import(monkeypatch, coffee) -> FaultyImport:
+    return FaultyImport(monkeypatch)
+
+
+def test_a_job_saves_progress_per_chunk_and_resumes_after_a_crash(faulty_import):
+    job = faulty_import.job
+    faulty_import.fault = WorkerKilled()
     with pytest.raises(WorkerKilled):
         services.product_import_run(import_id=job.id)
 
@@ -213,7 +228,7 @@ def test_a_job_saves_progress_per_chunk_and_resumes_after_a_crash(monkeypatch, c
     assert (job.status, job.processed_rows, job.created_count) == ("RUNNING", 2, 2)
     assert Product.objects.count() == 2
 
-    monkeypatch.setattr(services, "_import_row", apply_row)
+    faulty_import.fault = None
     services.product_import_run(import_id=job.id)
     services.product_import_run(import_id=job.id)
 
@@ -223,23 +238,14 @@ def test_a_job_saves_progress_per_chunk_and_resumes_after_a_crash(monkeypatch, c
 
 
 def test_an_unexpected_error_ends_the_job_failed_with_it_and_a_redelivery_leaves_it_so(
-    api_client, manager, monkeypatch, coffee
+    api_client, manager, faulty_import
 ):
-    source = csv_of(*(f"SKU-{n},Product {n},,1.00,EUR,coffee,,," for n in range(5)))
-    job = ProductImport.objects.create(source=source, total_rows=5, requested_by="tests")
-    monkeypatch.setattr(services, "IMPORT_CHUNK_SIZE", 2)
-    apply_row = services._import_row
-
-    def fail_on_the_fourth_row(values, categories, product_import):
-        if values["sku"] == "SKU-3":
-            raise RuntimeError("the disk is full")
-        return apply_row(values, categories, product_import)
-
-    monkeypatch.setattr(services, "_import_row", fail_on_the_fourth_row)
+    job = faulty_import.job
+    faulty_import.fault = RuntimeError("the disk is full")
     with pytest.raises(RuntimeError):
         services.product_import_run(import_id=job.id)
     failed = api_client.get(f"{IMPORTS_URL}{job.id}/", **manager).json()
-    monkeypatch.setattr(services, "_import_row", apply_row)
+    faulty_import.fault = None
     services.product_import_run(import_id=job.id)
     redelivered = api_client.get(f"{IMPORTS_URL}{job.id}/", **manager).json()
 

@@ -1,13 +1,12 @@
 """Generated secrets survive upgrades: helm's lookup, answered by a stand-in Kubernetes API."""
 
 import base64
-import json
 import subprocess
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import yaml
+
+from common.testing.servers import HttpStub, StubRequest
 
 # What the stand-in API's discovery announces: every kind the chart renders by default.
 RESOURCES = {
@@ -25,12 +24,14 @@ RESOURCES = {
 NOT_FOUND = {"kind": "Status", "apiVersion": "v1", "status": "Failure", "reason": "NotFound"}
 
 
-class FakeKubernetes(ThreadingHTTPServer):
-    """Answers discovery and GETs of single objects from `objects`; refuses every write."""
+class FakeKubernetes:
+    """Answers discovery and GETs of single objects from `objects` on an HttpStub; it scripts
+    no writes, so every write is refused."""
 
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), FakeKubernetesHandler)
+    def __init__(self, stub: HttpStub) -> None:
+        self.stub = stub
         self.objects: dict[str, dict] = {}
+        stub.on("GET", None, self.answer)
 
     def store(self, manifest: dict, namespace: str) -> None:
         """Keeps `manifest` as `helm install` leaves it: owned by the release."""
@@ -43,39 +44,23 @@ class FakeKubernetes(ThreadingHTTPServer):
         name = manifest["metadata"]["name"]
         self.objects[f"{prefix}/namespaces/{namespace}/{plural}/{name}"] = manifest
 
-
-class FakeKubernetesHandler(BaseHTTPRequestHandler):
-    server: FakeKubernetes
-
-    def do_GET(self) -> None:
-        path = self.path.split("?")[0]
+    def answer(self, request: StubRequest) -> tuple[int, dict]:
+        path = request.path
         groups = [gv for gv in RESOURCES if gv != "v1"]
         if path == "/version":
-            self.answer(200, {"major": "1", "minor": "31", "gitVersion": "v1.31.0"})
-        elif path == "/api":
-            self.answer(200, {"kind": "APIVersions", "versions": ["v1"]})
-        elif path == "/apis":
-            self.answer(200, {"kind": "APIGroupList", "groups": [group(gv) for gv in groups]})
-        elif (gv := path.removeprefix("/api/").removeprefix("/apis/")) in RESOURCES:
-            self.answer(200, resource_list(gv))
-        elif path in self.server.objects:
-            self.answer(200, self.server.objects[path])
-        elif path.split("/")[-3:-2] == ["namespaces"]:
+            return 200, {"major": "1", "minor": "31", "gitVersion": "v1.31.0"}
+        if path == "/api":
+            return 200, {"kind": "APIVersions", "versions": ["v1"]}
+        if path == "/apis":
+            return 200, {"kind": "APIGroupList", "groups": [group(gv) for gv in groups]}
+        if (gv := path.removeprefix("/api/").removeprefix("/apis/")) in RESOURCES:
+            return 200, resource_list(gv)
+        if path in self.objects:
+            return 200, self.objects[path]
+        if path.split("/")[-3:-2] == ["namespaces"]:
             # A collection, such as the release records helm lists: empty.
-            self.answer(200, {"kind": "List", "apiVersion": "v1", "items": []})
-        else:
-            self.answer(404, NOT_FOUND)
-
-    def answer(self, status: int, body: dict) -> None:
-        data = json.dumps(body).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *arguments) -> None:
-        """Quiet: pytest shows the test's own output only."""
+            return 200, {"kind": "List", "apiVersion": "v1", "items": []}
+        return 404, NOT_FOUND
 
 
 def group(group_version: str) -> dict:
@@ -93,26 +78,22 @@ def resource_list(group_version: str) -> dict:
 
 
 @pytest.fixture
-def cluster(tmp_path):
-    server = FakeKubernetes()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address
+def cluster(tmp_path, http_stub):
+    server = FakeKubernetes(http_stub)
     kubeconfig = tmp_path / "kubeconfig"
     kubeconfig.write_text(
         yaml.safe_dump(
             {
                 "apiVersion": "v1",
                 "kind": "Config",
-                "clusters": [{"name": "fake", "cluster": {"server": f"http://{host}:{port}"}}],
+                "clusters": [{"name": "fake", "cluster": {"server": http_stub.url()}}],
                 "users": [{"name": "fake", "user": {"token": "fake"}}],
                 "contexts": [{"name": "fake", "context": {"cluster": "fake", "user": "fake"}}],
                 "current-context": "fake",
             }
         )
     )
-    yield server, kubeconfig
-    server.shutdown()
-    server.server_close()
+    return server, kubeconfig
 
 
 def render_against(chart, kubeconfig, *arguments: str) -> list[dict]:

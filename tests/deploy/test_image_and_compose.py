@@ -4,7 +4,6 @@ import fnmatch
 import os
 import re
 import shutil
-import socket
 import string
 import subprocess
 import sys
@@ -16,6 +15,7 @@ import pytest
 import requests
 import yaml
 
+from common.testing.servers import free_port
 from services import SERVICES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -146,12 +146,6 @@ def test_static_files_are_collected_at_build_time_with_debug_off(image_tree):
         assert manifest.exists(), f"{service.name} has no hashed static files manifest"
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_the_web_role_serves_probes_and_collected_static_files_with_debug_off(image_tree):
     """The image's web process as Kubernetes runs it: DEBUG off, static files from the build."""
     port = free_port()
@@ -256,14 +250,14 @@ def test_docker_compose_config_accepts_the_compose_file():
     if version.returncode != 0:
         pytest.skip("the docker client here has no compose plugin: `docker compose config` not run")
 
-    outcome = subprocess.run(
-        [docker, "compose", "-f", str(COMPOSE), "config", "--quiet"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    assert_succeeds(docker, "compose", "-f", str(COMPOSE), "config", "--quiet")
 
+
+def assert_succeeds(*command: str) -> subprocess.CompletedProcess[str]:
+    """Runs `command` and asserts that it exits 0, showing its stderr when it does not."""
+    outcome = subprocess.run(command, capture_output=True, text=True, check=False)
     assert outcome.returncode == 0, outcome.stderr
+    return outcome
 
 
 def find_or_install_nginx() -> str | None:
@@ -299,14 +293,8 @@ def test_nginx_accepts_the_gateway_configuration(tmp_path):
         "  include mercato.conf;\n}\n"
     )
 
-    outcome = subprocess.run(
-        [nginx, "-t", "-p", str(tmp_path), "-c", "nginx.conf"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    outcome = assert_succeeds(nginx, "-t", "-p", str(tmp_path), "-c", "nginx.conf")
 
-    assert outcome.returncode == 0, outcome.stderr
     assert "test is successful" in outcome.stderr
 
 

@@ -24,10 +24,14 @@ from common.auth.permissions import AUTHENTICATED, PUBLIC
 SIGN_IN_THROTTLE = "sign_in"
 
 
-class RegisterApi(ServiceApi):
+class SignInApi(ServiceApi):
+    """An endpoint that takes credentials: anyone may call it, each client at the sign-in rate."""
+
     required_scopes = {"post": PUBLIC}
     throttle_scope = SIGN_IN_THROTTLE
 
+
+class RegisterApi(SignInApi):
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
         password = serializers.CharField(write_only=True)
@@ -39,9 +43,9 @@ class RegisterApi(ServiceApi):
         return Response(UserOutput(user).data, status=status.HTTP_201_CREATED)
 
 
-class TokenObtainApi(ServiceApi):
-    required_scopes = {"post": PUBLIC}
-    throttle_scope = SIGN_IN_THROTTLE
+class TokenObtainApi(SignInApi):
+    """A person's email and password for an access token and a refresh token; Django's backends
+    check the password, so a locked account is refused."""
 
     class InputSerializer(serializers.Serializer):
         email = serializers.EmailField()
@@ -53,10 +57,7 @@ class TokenObtainApi(ServiceApi):
         return Response(services.token_pair_obtain(request=request._request, **data))
 
 
-class TokenRefreshApi(ServiceApi):
-    required_scopes = {"post": PUBLIC}
-    throttle_scope = SIGN_IN_THROTTLE
-
+class TokenRefreshApi(SignInApi):
     @extend_schema(request=RefreshInput, responses=TokenPairOutput)
     def post(self, request):
         return Response(services.token_refresh(**self.parse(RefreshInput, request)))
@@ -71,9 +72,8 @@ class TokenRevokeApi(ServiceApi):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class ServiceTokenApi(ServiceApi):
-    required_scopes = {"post": PUBLIC}
-    throttle_scope = SIGN_IN_THROTTLE
+class ServiceTokenApi(SignInApi):
+    """A service account's name and secret for an access token with its roles, never refreshed."""
 
     class InputSerializer(serializers.Serializer):
         client_id = serializers.SlugField()

@@ -17,6 +17,7 @@ from apps.catalog.api.serializers import (
     ProductImportOutput,
     ProductOutput,
 )
+from apps.catalog.models import Category, Product
 from apps.catalog.scopes import IMPORT_RUN, PRICE_READ_INTERNAL, PRODUCT_WRITE
 from apps.catalog.selectors import (
     category_list,
@@ -24,8 +25,7 @@ from apps.catalog.selectors import (
     product_list,
     product_price_list,
 )
-from common.api.views import EditableDetailApi, ServiceApi, validated
-from common.auth.permissions import PUBLIC
+from common.api.views import EditableDetailApi, ListCreateApi, ServiceApi, validated
 
 # One order's worth of lines and then some; the query string stays far below URL limits.
 MAXIMUM_PRICE_IDS = 100
@@ -53,18 +53,19 @@ class CategoryInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
 
 
-class ProductListApi(generics.ListAPIView):
-    required_scopes = {"get": PUBLIC, "post": PRODUCT_WRITE}
+class ProductListApi(ListCreateApi):
+    """Active products: anyone lists them; a catalog manager adds one."""
+
+    write_scope = PRODUCT_WRITE
+    input_serializer = ProductCreateInput
     serializer_class = ProductOutput
     filterset_class = ProductFilter
 
     def get_queryset(self):
         return product_list()
 
-    @extend_schema(request=ProductCreateInput, responses={201: ProductOutput})
-    def post(self, request):
-        product = services.product_create(**validated(ProductCreateInput, request))
-        return Response(ProductOutput(product).data, status=status.HTTP_201_CREATED)
+    def add(self, data: dict) -> Product:
+        return services.product_create(**data)
 
 
 class ProductDetailApi(EditableDetailApi):
@@ -86,18 +87,19 @@ class ProductDetailApi(EditableDetailApi):
         services.product_archive(product=instance)
 
 
-class CategoryListApi(generics.ListAPIView):
-    required_scopes = {"get": PUBLIC, "post": PRODUCT_WRITE}
+class CategoryListApi(ListCreateApi):
+    """Categories: anyone lists them; a catalog manager adds one."""
+
+    write_scope = PRODUCT_WRITE
+    input_serializer = CategoryInput
     serializer_class = CategoryOutput
     filter_backends = ()
 
     def get_queryset(self):
         return category_list()
 
-    @extend_schema(request=CategoryInput, responses={201: CategoryOutput})
-    def post(self, request):
-        category = services.category_create(**validated(CategoryInput, request))
-        return Response(CategoryOutput(category).data, status=status.HTTP_201_CREATED)
+    def add(self, data: dict) -> Category:
+        return services.category_create(**data)
 
 
 class CategoryDetailApi(EditableDetailApi):
