@@ -29,7 +29,8 @@ def create_celery_app(*, service: str) -> Celery:
 @contextmanager
 def connected_producer() -> Iterator[Producer]:
     """A producer whose connection to the broker was tried once: kombu would otherwise retry for
-    seconds inside the request that sends."""
+    seconds inside the request that sends. Publishing keeps Celery's short retry policy, which
+    reconnects a pooled connection the broker closed while it sat idle (RabbitMQ restarted)."""
     with current_app.producer_or_acquire() as producer:
         producer.connection.ensure_connection(max_retries=0)
         yield producer
@@ -47,7 +48,7 @@ def enqueue(task_name: str, *args: TaskArgument, countdown: float = 0) -> bool:
     try:
         with connected_producer() as producer:
             current_app.signature(task_name, args=args).apply_async(
-                countdown=countdown, producer=producer, retry=False
+                countdown=countdown, producer=producer
             )
     except Exception:
         logger.warning("task_not_sent", task=task_name, args=list(args), exc_info=True)

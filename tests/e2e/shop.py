@@ -16,15 +16,19 @@ TERMINAL = {"CONFIRMED", "CANCELLED", "REFUNDED"}
 DEMO_CATEGORY = "coffee"
 
 
-def eventually(check: Callable, *, timeout: float, every: float = 0.2, what: str = ""):
-    """`check()`'s first truthy answer within `timeout` seconds; fails saying what it awaited."""
+def eventually(
+    check: Callable, *, timeout: float, every: float = 0.2, what: str | Callable[[], str] = ""
+):
+    """`check()`'s first truthy answer within `timeout` seconds; fails saying what it awaited
+    (`what`, or what `what()` says then, so a failure can show what it saw instead)."""
     deadline = time.monotonic() + timeout
     while True:
         answer = check()
         if answer:
             return answer
         if time.monotonic() > deadline:
-            raise AssertionError(f"not within {timeout} s: {what or check}")
+            said = what() if callable(what) else what
+            raise AssertionError(f"not within {timeout} s: {said or check}")
         time.sleep(every)
 
 
@@ -118,7 +122,9 @@ class Shop:
         return eventually(
             lambda: (order := self.order(token, order_id))["status"] in into and order,
             timeout=timeout,
-            what=f"order {order_id} reaching {sorted(into)}",
+            what=lambda: (
+                f"order {order_id} reaching {sorted(into)}, seen as {self.order(token, order_id)}"
+            ),
         )
 
     def payments(self, token: str, order_id: str) -> list[dict]:
