@@ -1,31 +1,11 @@
 """The default roles, made of the permission strings each app declares in its `scopes.py`."""
 
-from apps.accounts.scopes import (
-    ROLE_READ,
-    ROLE_WRITE,
-    SERVICE_ACCOUNT_WRITE,
-    SIGNING_KEY_ROTATE,
-    USER_READ,
-    USER_WRITE,
-)
-from apps.catalog.scopes import IMPORT_RUN, PRICE_READ_INTERNAL, PRODUCT_READ, PRODUCT_WRITE
-from apps.inventory.scopes import STOCK_READ, STOCK_WRITE
-from apps.notifications.scopes import (
-    NOTIFICATION_READ,
-    NOTIFICATION_READ_ANY,
-    WEBHOOK_MANAGE,
-    WEBHOOK_MANAGE_ANY,
-)
-from apps.orders.scopes import (
-    ORDER_CANCEL,
-    ORDER_CANCEL_ANY,
-    ORDER_CREATE,
-    ORDER_EXPORT,
-    ORDER_READ,
-    ORDER_READ_ANY,
-    ORDER_REFUND,
-)
-from apps.payments.scopes import PAYMENT_READ, PAYMENT_READ_ANY
+from apps.accounts import scopes as accounts
+from apps.catalog import scopes as catalog
+from apps.inventory import scopes as inventory
+from apps.notifications import scopes as notifications
+from apps.orders import scopes as orders
+from apps.payments import scopes as payments
 from common.auth.scopes import admin_access_scope, event_read_scope, event_replay_scope
 from services import SERVICE_NAMES
 
@@ -36,36 +16,61 @@ EVENT_READ = frozenset(event_read_scope(service) for service in SERVICE_NAMES)
 EVENT_REPLAY = frozenset(event_replay_scope(service) for service in SERVICE_NAMES)
 
 CUSTOMER = frozenset(
-    {ORDER_CREATE, ORDER_READ, ORDER_CANCEL, PAYMENT_READ, WEBHOOK_MANAGE, NOTIFICATION_READ}
+    {
+        orders.ORDER_CREATE,
+        orders.ORDER_READ,
+        orders.ORDER_CANCEL,
+        payments.PAYMENT_READ,
+        notifications.WEBHOOK_MANAGE,
+        notifications.NOTIFICATION_READ,
+    }
 )
 # Support looks at dead letters but does not replay them: a replay changes orders and stock.
 SUPPORT = (
     ADMIN_ACCESS
     | EVENT_READ
     | {
-        USER_READ,
-        ROLE_READ,
-        PRODUCT_READ,
-        STOCK_READ,
-        ORDER_READ_ANY,
-        ORDER_CANCEL_ANY,
-        PAYMENT_READ_ANY,
-        NOTIFICATION_READ_ANY,
+        accounts.USER_READ,
+        accounts.ROLE_READ,
+        catalog.PRODUCT_READ,
+        inventory.STOCK_READ,
+        orders.ORDER_READ_ANY,
+        orders.ORDER_CANCEL_ANY,
+        payments.PAYMENT_READ_ANY,
+        notifications.NOTIFICATION_READ_ANY,
     }
 )
-CATALOG_MANAGER = ADMIN_ACCESS | {PRODUCT_READ, PRODUCT_WRITE, STOCK_READ, STOCK_WRITE, IMPORT_RUN}
+CATALOG_MANAGER = ADMIN_ACCESS | {
+    catalog.PRODUCT_READ,
+    catalog.PRODUCT_WRITE,
+    inventory.STOCK_READ,
+    inventory.STOCK_WRITE,
+    catalog.IMPORT_RUN,
+}
 # A refund is started in orders; payments carries it out when orders asks, by event.
-FINANCE = ADMIN_ACCESS | {USER_READ, ORDER_READ_ANY, ORDER_REFUND, ORDER_EXPORT, PAYMENT_READ_ANY}
+FINANCE = ADMIN_ACCESS | {
+    accounts.USER_READ,
+    orders.ORDER_READ_ANY,
+    orders.ORDER_REFUND,
+    orders.ORDER_EXPORT,
+    payments.PAYMENT_READ_ANY,
+}
 ADMIN = (
     CUSTOMER
     | SUPPORT
     | CATALOG_MANAGER
     | FINANCE
     | EVENT_REPLAY
-    | {USER_WRITE, ROLE_WRITE, SERVICE_ACCOUNT_WRITE, SIGNING_KEY_ROTATE, WEBHOOK_MANAGE_ANY}
+    | {
+        accounts.USER_WRITE,
+        accounts.ROLE_WRITE,
+        accounts.SERVICE_ACCOUNT_WRITE,
+        accounts.SIGNING_KEY_ROTATE,
+        notifications.WEBHOOK_MANAGE_ANY,
+    }
 )
 # What orders needs when it prices an order.
-ORDERS_SERVICE = frozenset({PRICE_READ_INTERNAL})
+ORDERS_SERVICE = frozenset({catalog.PRICE_READ_INTERNAL})
 
 DEFAULT_ROLES = {
     CUSTOMER_ROLE: ("Shops: own profile, own orders, payments and notifications.", CUSTOMER),
