@@ -1,11 +1,11 @@
 """The default roles, made of the permission strings each app declares in its `scopes.py`."""
 
-from apps.accounts import scopes as accounts
-from apps.catalog import scopes as catalog
-from apps.inventory import scopes as inventory
-from apps.notifications import scopes as notifications
-from apps.orders import scopes as orders
-from apps.payments import scopes as payments
+import apps.accounts.scopes as accounts
+import apps.catalog.scopes as catalog
+import apps.inventory.scopes as inventory
+import apps.notifications.scopes as notifications
+import apps.orders.scopes as orders
+import apps.payments.scopes as payments
 from common.auth.scopes import admin_access_scope, event_read_scope, event_replay_scope
 from services import SERVICE_NAMES
 
