@@ -96,14 +96,24 @@ def saved_with_changes(
 
 
 def unused_product_slug(*, name: str) -> str:
-    """`name` as a slug no product holds yet: `green-tea`, else `green-tea-2`, `green-tea-3`…"""
+    """`name` as a slug no product holds yet: `green-tea`, else `green-tea-2`, `green-tea-3`…
+    (cut short to fit); a name that makes no slug gives none, which its caller refuses."""
     base = slugify(name)
+    if not base:
+        return base
     max_length = Product._meta.get_field("slug").max_length
     assert max_length is not None  # the model gives its slug one
-    suffixes = (f"-{number}" for number in itertools.count(2))
-    numbered = (base[: max_length - len(suffix)] + suffix for suffix in suffixes)
-    candidates = itertools.chain([base], numbered)
-    return next(slug for slug in candidates if not Product.objects.filter(slug=slug).exists())
+    numbered = (
+        base[: max_length - len(suffix)] + suffix
+        for suffix in (f"-{number}" for number in itertools.count(2))
+    )
+    # Every candidate up to a 9-digit number starts with this much of the name: one query.
+    taken = set(
+        Product.objects.filter(slug__startswith=base[: max_length - 10]).values_list(
+            "slug", flat=True
+        )
+    )
+    return next(slug for slug in itertools.chain([base], numbered) if slug not in taken)
 
 
 @transaction.atomic
@@ -257,7 +267,9 @@ def _import_row(
     product = Product.objects.select_for_update().filter(sku=values["sku"]).first()
     created = product is None
     if product is None:
-        product = Product(sku=values["sku"], slug=values.get("slug") or slugify(values["name"]))
+        product = Product(
+            sku=values["sku"], slug=values.get("slug") or unused_product_slug(name=values["name"])
+        )
     elif "slug" in values:
         product.slug = values["slug"]
     if not product.slug:

@@ -145,6 +145,18 @@ def test_bad_rows_are_reported_by_row_and_field_and_the_good_ones_applied(
     assert Stock.objects.get(product=held).on_hand == 5
 
 
+def test_a_new_row_without_a_slug_whose_name_is_taken_gets_the_next_free_slug(
+    api_client, upload, manager, coffee
+):
+    ProductFactory(sku="GT-1", slug="green-tea", category=coffee)
+
+    response = upload(csv_of("GT-2,Green Tea,,3.00,EUR,coffee,,,"))
+
+    job = api_client.get(response["Location"], **manager).json()
+    assert (job["created"], job["errors"]) == (1, []), job
+    assert Product.objects.get(sku="GT-2").slug == "green-tea-2"
+
+
 @pytest.mark.parametrize(
     "content",
     [
