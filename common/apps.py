@@ -1,4 +1,4 @@
-"""The `common` Django app: wires structured logging, operator sign-in, tasks and commands."""
+"""The `common` Django app: wires structured logging, operator sign-in, and shared commands."""
 
 from django.apps import AppConfig
 
@@ -9,7 +9,6 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
         from django.contrib.auth.signals import user_logged_in
-        from django.utils.module_loading import autodiscover_modules
 
         from common.auth.operators import OperatorLoginForm, remember_scopes
         from common.observability.logging import configure_structlog
@@ -17,6 +16,3 @@ class CommonConfig(AppConfig):
         configure_structlog()
         admin.site.login_form = OperatorLoginForm
         user_logged_in.connect(remember_scopes, dispatch_uid="common.remember_scopes")
-        # Tasks are queued by name (common.celery); registered in every process, not only workers,
-        # a name resolves to its task and its options, and to an in-process run in tests.
-        autodiscover_modules("tasks")

@@ -36,10 +36,10 @@ def connected_producer() -> Iterator[Producer]:
         yield producer
 
 
-def enqueue_after_commit(task_name: str, *args: TaskArgument, countdown: float = 0) -> None:
+def enqueue_after_commit(task_name: str, *args: TaskArgument) -> None:
     """Sends the task named `task_name` with `args` once the current transaction commits (at once
     outside one). Services name their tasks rather than import them, as tasks import services."""
-    transaction.on_commit(partial(enqueue, task_name, *args, countdown=countdown))
+    transaction.on_commit(partial(enqueue, task_name, *args))
 
 
 def enqueue(task_name: str, *args: TaskArgument, countdown: float = 0) -> bool:

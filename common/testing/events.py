@@ -82,8 +82,12 @@ def tasks_run_in_process() -> None:
     and relayed events stay in an in-memory broker: unit tests pin behaviour and never feed a
     real platform's queues; the e2e suite pins the real workers and brokers."""
     from celery import current_app
+    from django.utils.module_loading import autodiscover_modules
 
     # celery-types makes broker_url read-only; Celery's configuration takes it like any key.
     current_app.conf.broker_url = "memory://"  # type: ignore[misc]
     current_app.conf.task_always_eager = True
     current_app.conf.task_eager_propagates = True
+    # Services queue tasks by name (common.celery), which runs inline only once it is registered;
+    # a worker registers them at start, and so does this.
+    autodiscover_modules("tasks")
