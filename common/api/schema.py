@@ -1,11 +1,78 @@
-"""OpenAPI generation: what drf-spectacular cannot infer about our endpoints."""
+"""OpenAPI generation: what drf-spectacular cannot infer about our endpoints, and every error."""
 
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import Direction
+from drf_spectacular.utils import Direction, OpenApiResponse
+from rest_framework import serializers
 from rest_framework.serializers import Serializer
+from rest_framework.settings import api_settings
+
+from common.api.errors import PROBLEM_CONTENT_TYPE, Problem
+from common.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from common.auth.permissions import AUTHENTICATED, PUBLIC
+
+RETRY_AFTER = {
+    "Retry-After": {
+        "schema": {"type": "integer"},
+        "description": "Seconds to wait before trying again.",
+    }
+}
+# What each error means; an operation lists those it can give (see AutoSchema.problems).
+PROBLEMS = {
+    400: "The request is malformed or has invalid fields; `errors` names each one.",
+    401: "No valid access token: none where one is needed, or a malformed, expired or forged one.",
+    403: "The token does not grant the scope this operation needs.",
+    404: "No such resource, or one the caller may not see.",
+    409: "The resource's current state refuses this request.",
+    413: "The request body is larger than the service accepts.",
+    415: "The request body's Content-Type is not one this operation reads.",
+    422: "This Idempotency-Key was already used with a different request body.",
+    429: "Too many requests from this client, or a locked account.",
+    503: "A dependency (the database, the cache, another service) is unavailable.",
+}
+PROBLEM_HEADERS: dict[int, dict[str, Any]] = {
+    401: {
+        "WWW-Authenticate": {
+            "schema": {"type": "string"},
+            "description": "The scheme to authenticate with: Bearer.",
+        }
+    },
+    429: RETRY_AFTER,
+    503: RETRY_AFTER,
+}
+
+
+class ProblemSerializer(serializers.Serializer[Problem]):
+    """An RFC 9457 problem, as common.api.errors renders every error; some carry more members
+    (e.g. `order_status`), which clients may read."""
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        # Not class attributes: a field named `errors` would hide Serializer.errors.
+        return {
+            "type": serializers.CharField(
+                help_text="`urn:mercato:problem:<code>`: what went wrong, stable for clients."
+            ),
+            "title": serializers.CharField(help_text="The status's reason phrase."),
+            "status": serializers.IntegerField(),
+            "detail": serializers.CharField(help_text="What went wrong, for people."),
+            "request_id": serializers.CharField(
+                allow_null=True, help_text="The request's X-Request-ID, to quote when reporting it."
+            ),
+            "errors": serializers.DictField(
+                child=serializers.ListField(child=serializers.CharField()),
+                required=False,
+                help_text="Messages by field: a dotted path into the body (`lines.0.quantity`), "
+                "a query parameter or a header; `non_field_errors` for the body as a whole.",
+            ),
+        }
+
+
+def problem_response(description: str) -> OpenApiResponse:
+    """A view's own error answer, for a case the rules in AutoSchema.problems cannot see; the view
+    declares it under `(status, PROBLEM_CONTENT_TYPE)`."""
+    return OpenApiResponse(ProblemSerializer, description=description)
 
 
 class AutoSchema(SpectacularAutoSchema):
@@ -19,6 +86,67 @@ class AutoSchema(SpectacularAutoSchema):
     def get_request_serializer(self) -> Any:
         """A view's `input_serializer` (see common.api.views) describes what its writes accept."""
         return getattr(self.view, "input_serializer", None) or super().get_request_serializer()
+
+    def required_scope(self) -> str | tuple[str, ...] | None:
+        """What ScopePermission asks of this operation; a method it does not name is refused to
+        every token, which "" stands for."""
+        scopes: dict[str, str | tuple[str, ...] | None] = getattr(self.view, "required_scopes", {})
+        return scopes.get(self.method.lower(), "")
+
+    def get_auth(self) -> list[dict[str, list[Any]]]:
+        """A public operation also takes no token (`{}`); a token sent to it is still checked."""
+        auths: list[dict[str, list[Any]]] = super().get_auth()
+        if self.required_scope() is PUBLIC and {} not in auths:
+            auths.append({})
+        return auths
+
+    def get_operation(self, *args: Any, **kwargs: Any) -> dict[str, Any] | None:
+        operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return None
+        responses = operation["responses"]
+        for status in self.problems(operation):
+            # What a view declares itself (e.g. a more telling description) stays.
+            responses.setdefault(str(status), self.problem(status))
+        operation["responses"] = dict(sorted(responses.items()))
+        return operation
+
+    def problems(self, operation: dict[str, Any]) -> list[int]:
+        """The errors this operation can answer, read from what it takes and how it is guarded;
+        a view names in `conflicts` the methods that may meet a state refusing them (409)."""
+        # `?format=` picks a renderer; an unknown one is a 404, not a 400.
+        parameters = [
+            parameter
+            for parameter in operation.get("parameters", [])
+            if parameter["name"] != api_settings.URL_FORMAT_OVERRIDE
+        ]
+        locations = {parameter["in"] for parameter in parameters}
+        headers = {parameter["name"] for parameter in parameters if parameter["in"] == "header"}
+        has_body = "requestBody" in operation
+        scope = self.required_scope()
+        rules = {
+            400: has_body or bool(locations & {"query", "header"}),
+            # A token is checked wherever one is sent, so even public operations refuse a bad one.
+            401: bool(self.view.get_authenticators()),
+            403: scope not in (PUBLIC, AUTHENTICATED),
+            404: "path" in locations,
+            409: self.method.lower() in getattr(self.view, "conflicts", ()),
+            413: has_body,
+            415: has_body,
+            422: IDEMPOTENCY_HEADER in headers,
+            429: bool(self.view.get_throttles()),
+            # Every operation reads the database or the cache (throttles count in it).
+            503: True,
+        }
+        return [status for status, applies in rules.items() if applies]
+
+    def problem(self, status: int) -> dict[str, Any]:
+        response: dict[str, Any] = self._get_response_for_code(  # type: ignore[no-untyped-call]
+            problem_response(PROBLEMS[status]), str(status), media_types=[PROBLEM_CONTENT_TYPE]
+        )
+        if status in PROBLEM_HEADERS:
+            response["headers"] = PROBLEM_HEADERS[status]
+        return response
 
 
 class BearerTokenScheme(OpenApiAuthenticationExtension):

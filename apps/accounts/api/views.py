@@ -18,6 +18,8 @@ from apps.accounts.keys import jwks
 from apps.accounts.models import Role
 from apps.accounts.scopes import ROLE_READ, USER_READ, USER_WRITE
 from apps.accounts.selectors import role_list, user_list
+from common.api.errors import PROBLEM_CONTENT_TYPE
+from common.api.schema import problem_response
 from common.api.views import ServiceApi
 from common.auth.permissions import AUTHENTICATED, PUBLIC
 
@@ -84,17 +86,24 @@ class ServiceTokenApi(SignInApi):
         return Response(services.service_token_obtain(**self.parse(self.InputSerializer, request)))
 
 
+NO_SIGNED_IN_USER = {
+    (404, PROBLEM_CONTENT_TYPE): problem_response(
+        "The token names no user here: it is a service's, or its account is gone."
+    )
+}
+
+
 class MeApi(ServiceApi):
     required_scopes = {"get": AUTHENTICATED, "patch": AUTHENTICATED}
 
     class InputSerializer(serializers.Serializer):
         full_name = serializers.CharField(max_length=200)
 
-    @extend_schema(responses=UserOutput)
+    @extend_schema(responses={200: UserOutput, **NO_SIGNED_IN_USER})
     def get(self, request):
         return Response(UserOutput(signed_in_user(request)).data)
 
-    @extend_schema(request=InputSerializer, responses=UserOutput)
+    @extend_schema(request=InputSerializer, responses={200: UserOutput, **NO_SIGNED_IN_USER})
     def patch(self, request):
         data = self.parse(self.InputSerializer, request, partial=True)
         user = services.user_update(user=signed_in_user(request), **data)
@@ -115,7 +124,7 @@ class MyPasswordApi(ServiceApi):
         current_password = serializers.CharField(write_only=True)
         new_password = serializers.CharField(write_only=True)
 
-    @extend_schema(request=InputSerializer, responses={204: None})
+    @extend_schema(request=InputSerializer, responses={204: None, **NO_SIGNED_IN_USER})
     def post(self, request):
         data = self.parse(self.InputSerializer, request)
         services.user_password_change(user=signed_in_user(request), **data)

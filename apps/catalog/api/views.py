@@ -57,6 +57,7 @@ class ProductListApi(ListCreateApi):
     """Active products: anyone lists them; a catalog manager adds one."""
 
     write_scope = PRODUCT_WRITE
+    conflicts = ("post",)  # the sku or slug is taken
     input_serializer = ProductCreateInput
     serializer_class = ProductOutput
     filterset_class = ProductFilter
@@ -72,6 +73,7 @@ class ProductDetailApi(EditableDetailApi):
     """A product: anyone reads it; a catalog manager changes it or archives it (DELETE)."""
 
     write_scope = PRODUCT_WRITE
+    conflicts = ("put", "patch")  # the sku or slug is taken
     input_serializer = ProductInput
     serializer_class = ProductOutput
     lookup_url_kwarg = "product_id"
@@ -91,6 +93,7 @@ class CategoryListApi(ListCreateApi):
     """Categories: anyone lists them; a catalog manager adds one."""
 
     write_scope = PRODUCT_WRITE
+    conflicts = ("post",)  # the slug is taken
     input_serializer = CategoryInput
     serializer_class = CategoryOutput
     filter_backends = ()
@@ -106,6 +109,7 @@ class CategoryDetailApi(EditableDetailApi):
     """A category: anyone reads it; a catalog manager changes it or deletes it once empty."""
 
     write_scope = PRODUCT_WRITE
+    conflicts = ("put", "patch", "delete")  # the slug is taken; products still use it
     input_serializer = CategoryInput
     serializer_class = CategoryOutput
     lookup_url_kwarg = "category_id"

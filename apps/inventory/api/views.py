@@ -31,6 +31,7 @@ class StockAdjustApi(ServiceApi):
     below what open orders hold (409 naming `delta`)."""
 
     required_scopes = {"post": STOCK_WRITE}
+    conflicts = ("post",)  # on hand would drop below what is reserved, or pass the maximum
 
     class InputSerializer(serializers.Serializer):
         delta = serializers.IntegerField(min_value=-MAXIMUM_DELTA, max_value=MAXIMUM_DELTA)

@@ -87,6 +87,7 @@ class OrderCancelApi(ServiceApi):
     """A customer cancels an own unpaid order; support (`orders.order.cancel_any`) anyone's."""
 
     required_scopes = {"post": (ORDER_CANCEL, ORDER_CANCEL_ANY)}
+    conflicts = ("post",)  # the order is past the point where it can be cancelled
 
     class InputSerializer(serializers.Serializer):
         reason = serializers.CharField(max_length=200, default=DEFAULT_CANCEL_REASON)
@@ -101,6 +102,7 @@ class OrderCancelApi(ServiceApi):
 
 class OrderRefundApi(ServiceApi):
     required_scopes = {"post": ORDER_REFUND}
+    conflicts = ("post",)  # only a CONFIRMED order is refunded
 
     @extend_schema(request=None, responses=OrderDetailOutput)
     def post(self, request, order_id):
@@ -145,6 +147,7 @@ class CsvRenderer(renderers.BaseRenderer):
 
 class OrderExportDownloadApi(ServiceApi):
     required_scopes = {"get": AUTHENTICATED}
+    conflicts = ("get",)  # the export has not succeeded
     renderer_classes = (renderers.JSONRenderer, CsvRenderer)
 
     @extend_schema(
