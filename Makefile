@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 SERVICES := identity catalog orders payments notifications
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq >/dev/null
 
-.PHONY: run test lint format install chart browser bench
+.PHONY: run test lint format install chart browser bench fuzz
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +43,17 @@ chart: install
 bench: install
 	$(BIN)/python bench/tokens.py
 	$(BIN)/python bench/events.py
+
+# The schema conformance suite (every operation, every role) with many more requests than
+# `make test` sends, drawn anew each run, within FUZZ_SECONDS per service.
+FUZZ_EXAMPLES ?= 300
+FUZZ_SECONDS ?= 600
+fuzz: install
+	failed=; for service in $(SERVICES); do \
+		FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -m pytest \
+			tests/every_service/test_api_schema_conformance.py --ds=services.$$service.settings \
+			|| failed="$$failed $$service"; \
+	done; [ -z "$$failed" ] || { echo "fuzz failed for:$$failed"; exit 1; }
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -5,4 +5,5 @@ pytest_plugins = [
     "common.testing.tokens",
     "common.testing.events",
     "common.testing.servers",
+    "common.testing.catalog",
 ]

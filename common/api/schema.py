@@ -48,25 +48,23 @@ class ProblemSerializer(serializers.Serializer[Problem]):
     """An RFC 9457 problem, as common.api.errors renders every error; some carry more members
     (e.g. `order_status`), which clients may read."""
 
-    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
-        # Not class attributes: a field named `errors` would hide Serializer.errors.
-        return {
-            "type": serializers.CharField(
-                help_text="`urn:mercato:problem:<code>`: what went wrong, stable for clients."
-            ),
-            "title": serializers.CharField(help_text="The status's reason phrase."),
-            "status": serializers.IntegerField(),
-            "detail": serializers.CharField(help_text="What went wrong, for people."),
-            "request_id": serializers.CharField(
-                allow_null=True, help_text="The request's X-Request-ID, to quote when reporting it."
-            ),
-            "errors": serializers.DictField(
-                child=serializers.ListField(child=serializers.CharField()),
-                required=False,
-                help_text="Messages by field: a dotted path into the body (`lines.0.quantity`), "
-                "a query parameter or a header; `non_field_errors` for the body as a whole.",
-            ),
-        }
+    type = serializers.CharField(
+        help_text="`urn:mercato:problem:<code>`: what went wrong, stable for clients to branch on."
+    )
+    title = serializers.CharField(help_text="The status's reason phrase.")
+    status = serializers.IntegerField()
+    detail = serializers.CharField(help_text="What went wrong, for people.")
+    request_id = serializers.CharField(
+        allow_null=True, help_text="The request's X-Request-ID, to quote when reporting it."
+    )
+    # DRF's metaclass takes declared fields off the class, so this does not replace the
+    # serializer's `errors` property; the stubs cannot know that.
+    errors = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages by field: a dotted path into the body (`lines.0.quantity`), a query "
+        "parameter or a header; `non_field_errors` for the body as a whole.",
+    )
 
 
 def problem_response(description: str) -> OpenApiResponse:
