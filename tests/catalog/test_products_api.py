@@ -133,6 +133,24 @@ def test_the_list_is_ordered_by_name_by_default(api_client, shelf):
     assert names(response) == ["Earl Grey", "Espresso Blend", "Kenya AA", "Sencha Green"]
 
 
+def test_an_empty_ordering_keeps_the_default_order(api_client, shelf):
+    response = api_client.get(PRODUCTS_URL, {"ordering": ","})
+
+    assert names(response) == ["Earl Grey", "Espresso Blend", "Kenya AA", "Sencha Green"]
+
+
+def test_pages_ordered_by_a_shared_price_neither_repeat_nor_skip_a_product(api_client):
+    same_price = {str(ProductFactory(price=Decimal("5.00")).id) for _ in range(6)}
+
+    pages = [
+        api_client.get(PRODUCTS_URL, {"ordering": "price", "page_size": 2, "page": page})
+        for page in (1, 2, 3)
+    ]
+
+    listed = [product["id"] for page in pages for product in page.json()["results"]]
+    assert listed == sorted(same_price)
+
+
 def test_an_inactive_product_is_hidden_from_the_list(api_client, shelf):
     response = api_client.get(PRODUCTS_URL, {"category": "coffee"})
 

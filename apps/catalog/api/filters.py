@@ -6,6 +6,15 @@ from django.db.models import Q, QuerySet
 from apps.catalog.models import Category, Product
 
 
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """The fields asked for, then the id, so that pages neither repeat nor skip products of equal
+    price; asked for none (`?ordering=,` too), the model's own order stays."""
+
+    def filter(self, qs, value):
+        fields = [self.get_ordering_value(param) for param in value or () if param]
+        return qs.order_by(*fields, "id") if fields else qs
+
+
 class ProductFilter(django_filters.FilterSet):
     category = django_filters.ModelChoiceFilter(
         field_name="category", to_field_name="slug", queryset=Category.objects.all()
@@ -13,7 +22,7 @@ class ProductFilter(django_filters.FilterSet):
     min_price = django_filters.NumberFilter(field_name="price", lookup_expr="gte")
     max_price = django_filters.NumberFilter(field_name="price", lookup_expr="lte")
     search = django_filters.CharFilter(method="filter_search", max_length=100)
-    ordering = django_filters.OrderingFilter(
+    ordering = StableOrderingFilter(
         fields=(("name", "name"), ("price", "price"), ("created_at", "created_at"))
     )
 
