@@ -126,6 +126,25 @@ def test_malformed_input_is_a_400_naming_the_field(place, catalog_stub, body, fi
     assert catalog_stub.price_requests() == []
 
 
+def test_json_nested_a_thousand_levels_deep_is_a_400_and_places_nothing(
+    api_client, customer, catalog_stub
+):
+    body = '{"payment_method": "pm_card_ok", "lines": ' + "[" * 1000 + "]" * 1000 + "}"
+
+    response = api_client.post(
+        ORDERS_URL,
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
+        **customer.headers,
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["type"] == "urn:mercato:problem:parse_error"
+    assert not Order.objects.exists()
+    assert catalog_stub.price_requests() == []
+
+
 def test_the_same_product_on_two_lines_is_a_400_naming_lines(place, two_products):
     tea, _ = two_products
     line = {"product_id": str(tea), "quantity": 1}
