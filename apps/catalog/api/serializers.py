@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.core.validators import slug_re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -46,6 +47,8 @@ class CategoryReference(serializers.Field):
         try:
             lookup: dict[str, object] = {"id": uuid.UUID(data)}
         except ValueError:
+            if not slug_re.fullmatch(data):
+                self.fail("unknown")
             lookup = {"slug": data}
         category = category_list().filter(**lookup).first()
         if category is None:
