@@ -53,6 +53,34 @@ def test_an_email_already_registered_in_another_case_is_refused(api_client, demo
     assert response.json()["errors"] == {"email": ["An account with this e-mail already exists."]}
 
 
+def test_a_name_in_any_script_is_stored_as_sent(api_client, demo_users):
+    name = "Zoë 🍵 煎茶 Ωμέγα"
+
+    response = api_client.post(
+        REGISTER_URL,
+        {"email": "zoe@mercato.test", "password": "a-long-passphrase-7", "full_name": name},
+    )
+
+    assert response.status_code == 201, response.content
+    assert User.objects.get(email="zoe@mercato.test").full_name == name
+
+
+def test_a_10000_character_name_is_a_400_naming_it_and_its_maximum(api_client, demo_users):
+    response = api_client.post(
+        REGISTER_URL,
+        {
+            "email": "long@mercato.test",
+            "password": "a-long-passphrase-7",
+            "full_name": "é" * 10_000,
+        },
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        "full_name": ["Ensure this field has no more than 200 characters."]
+    }
+
+
 def test_an_email_longer_than_its_column_is_a_400_naming_it(api_client, demo_users):
     email = "a" * 60 + "@" + ".".join(["b" * 63, "c" * 63, "d" * 63]) + ".test"
 

@@ -115,6 +115,28 @@ def test_catalog_is_asked_once_with_the_service_token(place, catalog_stub, two_p
             "lines.0.quantity",
         ),
         ({"lines": [{"product_id": str(uuid.uuid4()), "quantity": 1}]}, "payment_method"),
+        (
+            {
+                "lines": [{"product_id": str(uuid.uuid4()), "quantity": 10**12}],
+                "payment_method": "x",
+            },
+            "lines.0.quantity",
+        ),
+        (
+            {"lines": [{"product_id": str(uuid.uuid4()), "quantity": 1.5}], "payment_method": "x"},
+            "lines.0.quantity",
+        ),
+        (
+            {
+                "lines": [{"product_id": str(uuid.uuid4()), "quantity": 1}],
+                "payment_method": "é" * 10_000,
+            },
+            "payment_method",
+        ),
+        (
+            {"lines": [{"product_id": "\x00", "quantity": 1}], "payment_method": "pm_card_ok"},
+            "lines.0.product_id",
+        ),
     ],
 )
 def test_malformed_input_is_a_400_naming_the_field(place, catalog_stub, body, field):
