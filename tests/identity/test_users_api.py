@@ -2,8 +2,9 @@
 
 import pytest
 
-from apps.accounts.api.serializers import MAXIMUM_PASSWORD_LENGTH
+from apps.accounts.api.serializers import MAXIMUM_SECRET_LENGTH
 from apps.accounts.models import User
+from apps.accounts.passwords import MAXIMUM_PASSWORD_LENGTH
 from tests.identity.conftest import DEMO_PASSWORD, TOKEN_URL
 
 REGISTER_URL = "/identity/api/v1/auth/register/"
@@ -11,6 +12,7 @@ ME_URL = "/identity/api/v1/users/me/"
 PASSWORD_URL = "/identity/api/v1/users/me/password/"
 USERS_URL = "/identity/api/v1/users/"
 ROLES_URL = "/identity/api/v1/roles/"
+SERVICE_TOKEN_URL = "/identity/api/v1/auth/service-token/"
 
 
 @pytest.fixture
@@ -106,36 +108,47 @@ KIBIBYTE_PASSWORD = "Zq9!" * 256
 
 
 @pytest.mark.parametrize(
-    ("url", "body", "field"),
+    ("url", "body", "field", "maximum"),
     [
         pytest.param(
             REGISTER_URL,
             {"email": "long@mercato.test", "password": KIBIBYTE_PASSWORD},
             "password",
+            MAXIMUM_PASSWORD_LENGTH,
             id="register",
         ),
         pytest.param(
             TOKEN_URL,
             {"email": "customer@mercato.local", "password": "x" * 1_000_000},
             "password",
+            MAXIMUM_PASSWORD_LENGTH,
             id="sign-in with a 1 MB password",
         ),
         pytest.param(
             PASSWORD_URL,
             {"current_password": DEMO_PASSWORD, "new_password": KIBIBYTE_PASSWORD},
             "new_password",
+            MAXIMUM_PASSWORD_LENGTH,
             id="new password",
         ),
         pytest.param(
             PASSWORD_URL,
             {"current_password": KIBIBYTE_PASSWORD, "new_password": "another-long-phrase"},
             "current_password",
+            MAXIMUM_PASSWORD_LENGTH,
             id="current password",
+        ),
+        pytest.param(
+            SERVICE_TOKEN_URL,
+            {"client_id": "orders", "client_secret": "x" * 1_000_000},
+            "client_secret",
+            MAXIMUM_SECRET_LENGTH,
+            id="service client secret",
         ),
     ],
 )
 def test_a_password_over_the_cap_is_a_400_naming_it_before_any_hash(
-    as_user, hashed_lengths, url, body, field
+    as_user, hashed_lengths, url, body, field, maximum
 ):
     client = as_user("customer@mercato.local")
 
@@ -143,7 +156,7 @@ def test_a_password_over_the_cap_is_a_400_naming_it_before_any_hash(
 
     assert response.status_code == 400, response.content[:500]
     assert response.json()["errors"] == {
-        field: [f"Ensure this field has no more than {MAXIMUM_PASSWORD_LENGTH} characters."]
+        field: [f"Ensure this field has no more than {maximum} characters."]
     }
     assert [length for length in hashed_lengths if length > MAXIMUM_PASSWORD_LENGTH] == []
     assert not User.objects.filter(email="long@mercato.test").exists()

@@ -3,16 +3,18 @@
 from rest_framework import serializers
 
 from apps.accounts.models import Role, User
+from apps.accounts.passwords import MAXIMUM_PASSWORD_LENGTH
 
-# Checked before any hash is computed: hashers take a password of any length, so without a cap
-# the sender chooses how much work each registration, sign-in or password change costs.
-MAXIMUM_PASSWORD_LENGTH = 128
+# Client secrets are generated, not typed: room for any length a deployment picks, and still
+# bounded before the secret is hashed.
+MAXIMUM_SECRET_LENGTH = 1024
 MAXIMUM_EMAIL_LENGTH = User._meta.get_field("email").max_length
 
 
-def password_field() -> serializers.CharField:
-    """A password or client secret as the API accepts it."""
-    return serializers.CharField(write_only=True, max_length=MAXIMUM_PASSWORD_LENGTH)
+def password_field(*, max_length: int = MAXIMUM_PASSWORD_LENGTH) -> serializers.CharField:
+    """A password (or a client secret) as the API accepts it: refused past `max_length` before
+    anything hashes it."""
+    return serializers.CharField(write_only=True, max_length=max_length)
 
 
 def email_field() -> serializers.EmailField:

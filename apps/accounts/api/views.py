@@ -8,6 +8,7 @@ from rest_framework.response import Response
 
 from apps.accounts import services
 from apps.accounts.api.serializers import (
+    MAXIMUM_SECRET_LENGTH,
     AccessTokenOutput,
     RefreshInput,
     RoleOutput,
@@ -79,7 +80,7 @@ class ServiceTokenApi(SignInApi):
 
     class InputSerializer(serializers.Serializer):
         client_id = serializers.SlugField()
-        client_secret = password_field()
+        client_secret = password_field(max_length=MAXIMUM_SECRET_LENGTH)
 
     @extend_schema(request=InputSerializer, responses=AccessTokenOutput)
     def post(self, request):
