@@ -57,6 +57,9 @@ def test_reads_stay_public(api_client, coffee):
     [
         ({"price": "-1"}, "price"),
         ({"price": "abc"}, "price"),
+        ({"price": "10000000000.00"}, "price"),
+        ({"price": 1e308}, "price"),
+        ({"price": "0.001"}, "price"),
         ({"currency": "euro"}, "currency"),
         ({"category": "no-such-category"}, "category"),
         ({"category": "00000000-0000-4000-8000-000000000000"}, "category"),
