@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from rest_framework import serializers
 
-from apps.catalog.models import validate_currency
+from apps.catalog.api.serializers import currency_field
 from apps.inventory.models import MAXIMUM_STOCK
 from common.api.errors import field_errors
 
@@ -66,7 +66,7 @@ class RowInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=200, required=False)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    currency = serializers.CharField(validators=[validate_currency])
+    currency = currency_field()
     category = serializers.SlugField(max_length=120)
     description = serializers.CharField(required=False)
     is_active = serializers.BooleanField(required=False)

@@ -16,8 +16,9 @@ from apps.catalog.api.serializers import (
     InternalPriceListOutput,
     ProductImportOutput,
     ProductOutput,
+    currency_field,
 )
-from apps.catalog.models import Category, Product, validate_currency
+from apps.catalog.models import Category, Product
 from apps.catalog.scopes import IMPORT_RUN, PRICE_READ_INTERNAL, PRODUCT_WRITE
 from apps.catalog.selectors import (
     category_list,
@@ -42,11 +43,7 @@ class ProductInput(serializers.Serializer):
     slug = serializers.SlugField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    currency = serializers.CharField(
-        required=False,
-        validators=[validate_currency],
-        help_text="An ISO 4217 code of a currency with two decimal places; EUR by default.",
-    )
+    currency = currency_field(required=False)
     category = CategoryReference()
     is_active = serializers.BooleanField(required=False)
 
