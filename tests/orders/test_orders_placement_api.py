@@ -194,6 +194,18 @@ def test_unknown_and_inactive_products_are_a_400_naming_them(place, catalog_stub
     assert published() == []
 
 
+def test_a_total_past_what_an_order_holds_is_a_400_naming_lines(place, catalog_stub):
+    dearest = uuid.uuid4()
+    catalog_stub.add(dearest, price="9999999999.99")
+
+    response = place(order_of((dearest, 2)))
+
+    assert response.status_code == 400, response.content
+    assert response.json()["type"] == "urn:mercato:problem:total_too_large"
+    assert list(response.json()["errors"]) == ["lines"]
+    assert not Order.objects.exists()
+
+
 def test_products_in_two_currencies_are_a_400(place, catalog_stub, two_products):
     tea, _ = two_products
     dollar_item = uuid.uuid4()
