@@ -4,13 +4,14 @@ from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
-from drf_spectacular.utils import Direction, OpenApiResponse
+from drf_spectacular.utils import Direction, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 from rest_framework.serializers import Serializer
 from rest_framework.settings import api_settings
 
 from common.api.errors import PROBLEM_CONTENT_TYPE, Problem
 from common.api.idempotency import HEADER as IDEMPOTENCY_HEADER
+from common.api.idempotency import KEY_INVALID
 from common.auth.permissions import AUTHENTICATED, PUBLIC
 
 RETRY_AFTER = {
@@ -42,6 +43,18 @@ PROBLEM_HEADERS: dict[int, dict[str, Any]] = {
     429: RETRY_AFTER,
     503: RETRY_AFTER,
 }
+
+
+# What common.api.idempotency accepts: printable ASCII, not only spaces (the first character is
+# not one here; a space after it is allowed).
+IDEMPOTENCY_KEY = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    required=True,
+    pattern=r"^[!-~][ -~]{0,254}$",
+    description=f"{KEY_INVALID} A retry with the same key and body gets the first answer again.",
+)
 
 
 class ProblemSerializer(serializers.Serializer[Problem]):

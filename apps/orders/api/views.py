@@ -2,7 +2,7 @@
 
 from django.http import HttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, renderers, serializers, status
 from rest_framework.response import Response
 
@@ -19,7 +19,8 @@ from apps.orders.scopes import (
     ORDER_REFUND,
 )
 from apps.orders.selectors import order_export_file, order_export_get, order_get, order_list
-from common.api.idempotency import HEADER, idempotent
+from common.api.idempotency import idempotent
+from common.api.schema import IDEMPOTENCY_KEY
 from common.api.views import ServiceApi, validated
 from common.auth.permissions import AUTHENTICATED
 from common.auth.users import caller
@@ -64,7 +65,7 @@ class OrderListApi(generics.ListAPIView):
     @extend_schema(
         request=InputSerializer,
         responses={201: OrderDetailOutput},
-        parameters=[OpenApiParameter(HEADER, OpenApiTypes.STR, OpenApiParameter.HEADER, True)],
+        parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request):
         return idempotent(request, model=IdempotencyKey, action=lambda: self.place(request))

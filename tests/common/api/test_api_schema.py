@@ -1,9 +1,13 @@
 """The OpenAPI schema declares every error an operation can answer, as one Problem component."""
 
+import re
+
 import pytest
 from drf_spectacular.generators import SchemaGenerator
 
 from common.api.errors import PROBLEM_CONTENT_TYPE, Problem
+from common.api.idempotency import KEY_PATTERN
+from common.api.schema import IDEMPOTENCY_KEY
 
 PRODUCTS = "/catalog/api/v1/products/"
 PRODUCT = "/catalog/api/v1/products/{product_id}/"
@@ -65,3 +69,22 @@ def test_throttling_and_an_unavailable_dependency_say_when_to_retry(schema):
     assert set(responses["429"]["headers"]) == {"Retry-After"}
     assert set(responses["503"]["headers"]) == {"Retry-After"}
     assert set(responses["401"]["headers"]) == {"WWW-Authenticate"}
+
+
+@pytest.mark.parametrize(
+    ("key", "accepted"),
+    [
+        ("a", True),
+        ("retry 2", True),
+        ("~" * 255, True),
+        ("", False),
+        ("   ", False),
+        ("é", False),
+        ("x" * 256, False),
+    ],
+)
+def test_the_idempotency_key_pattern_accepts_what_the_server_accepts(key, accepted):
+    pattern = re.compile(IDEMPOTENCY_KEY.pattern)
+
+    assert bool(pattern.fullmatch(key)) is accepted
+    assert bool(KEY_PATTERN.fullmatch(key) and key.strip()) is accepted
