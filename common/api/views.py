@@ -27,9 +27,11 @@ def validated(
 
 
 class ServiceApi(APIView):
-    """Subclasses declare `required_scopes` (see common.auth.permissions.ScopePermission)."""
+    """Subclasses declare `required_scopes` (see common.auth.permissions.ScopePermission), and in
+    `conflicts` the methods that may meet a state refusing them, a 409 (see common.api.schema)."""
 
     required_scopes: dict[str, str | tuple[str, ...] | None] = {}
+    conflicts: tuple[str, ...] = ()
 
     def parse(
         self, serializer_class: type[InputSerializer], request: Request, **kwargs: Any
@@ -45,6 +47,7 @@ class ListCreateApi(generics.ListCreateAPIView[RecordModel], Generic[RecordModel
     read_scope: str | None = PUBLIC
     write_scope: str
     input_serializer: type[InputSerializer]
+    conflicts: tuple[str, ...] = ()
 
     @property
     def required_scopes(self) -> dict[str, str | None]:
@@ -67,6 +70,7 @@ class EditableDetailApi(generics.RetrieveAPIView[RecordModel], Generic[RecordMod
     read_scope: str | None = PUBLIC
     write_scope: str
     input_serializer: type[InputSerializer]
+    conflicts: tuple[str, ...] = ()
 
     @property
     def required_scopes(self) -> dict[str, str | None]:
