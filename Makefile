@@ -23,10 +23,13 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py up
 
+# actionlint checks the workflows' run: scripts with the virtualenv's shellcheck, the same
+# everywhere, rather than whichever one a machine happens to have.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/actionlint -shellcheck $(BIN)/shellcheck -pyflakes ''
 
 # The admin sign-in tests drive Debian's chromium; it is installed when the machine allows it,
 # otherwise those tests are skipped and say why.

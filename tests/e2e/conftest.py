@@ -13,7 +13,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import NoReturn
+from urllib.parse import quote, unquote, urlsplit
 
 import psutil
 import pytest
@@ -30,6 +31,9 @@ BASE_PORT = 18000
 START_TIMEOUT_SECONDS = 180
 BROKER = os.environ.get("E2E_BROKER", "redis")
 RABBITMQ = ("127.0.0.1", 5672)
+RABBITMQ_MANAGEMENT_URL = os.environ.get(
+    "RABBITMQ_MANAGEMENT_URL", "http://guest:guest@127.0.0.1:15672"
+)
 # Short enough that retries, dead letters, the outbox sweep and the job sweeps happen within a
 # test's patience.
 QUICK_RETRIES = {
@@ -142,17 +146,61 @@ def fresh_broker(space: str, *, redis_database: int) -> BrokerSwitch:
 
 def rabbitmq_fresh_vhost(vhost: str) -> None:
     """RabbitMQ's queues are durable: a virtual host per platform, new each run, holds no leftovers.
-    Where RabbitMQ is missing the RabbitMQ run is skipped, except in CI, where it must run."""
+
+    It is made through the management HTTP API where that answers (the workflow's RabbitMQ
+    container has no rabbitmqctl beside it), else with the local rabbitmqctl (a machine's own
+    RabbitMQ without the management plugin). Where RabbitMQ or both ways are missing the RabbitMQ
+    run is skipped, except in CI, where it must run."""
     try:
         socket.create_connection(RABBITMQ, timeout=2).close()
-        reachable = shutil.which("rabbitmqctl") is not None
     except OSError:
-        reachable = False
-    if not reachable:
-        reason = f"RabbitMQ is not running on {RABBITMQ[0]}:{RABBITMQ[1]} with rabbitmqctl"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        rabbitmq_missing(f"RabbitMQ is not running on {RABBITMQ[0]}:{RABBITMQ[1]}")
+    if not recreate_vhost_through_management_api(vhost):
+        if shutil.which("rabbitmqctl") is None:
+            rabbitmq_missing(
+                f"neither RabbitMQ's management API ({management_api()[0]}) nor rabbitmqctl is "
+                "there to create virtual hosts"
+            )
+        recreate_vhost_with_rabbitmqctl(vhost)
+
+
+def rabbitmq_missing(reason: str) -> NoReturn:
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def management_api() -> tuple[str, tuple[str, str]]:
+    """The management API's base URL and credentials, from RABBITMQ_MANAGEMENT_URL."""
+    parts = urlsplit(RABBITMQ_MANAGEMENT_URL)
+    credentials = (unquote(parts.username or "guest"), unquote(parts.password or "guest"))
+    base = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl().rstrip("/")
+    return base, credentials
+
+
+def recreate_vhost_through_management_api(vhost: str) -> bool:
+    """False when nothing answers at the management API's address."""
+    base, credentials = management_api()
+    url = f"{base}/api/vhosts/{quote(vhost, safe='')}"
+    try:
+        deleted = requests.delete(url, auth=credentials, timeout=30)
+    except requests.ConnectionError:
+        return False
+    created = requests.put(url, auth=credentials, timeout=30)
+    permitted = requests.put(
+        f"{base}/api/permissions/{quote(vhost, safe='')}/guest",
+        json={"configure": ".*", "write": ".*", "read": ".*"},
+        auth=credentials,
+        timeout=30,
+    )
+    for answer, expected in ((deleted, {204, 404}), (created, {201, 204}), (permitted, {201, 204})):
+        assert answer.status_code in expected, (
+            f"{answer.request.method} {answer.url}: {answer.status_code} {answer.text}"
+        )
+    return True
+
+
+def recreate_vhost_with_rabbitmqctl(vhost: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
     for command in (
         ["add_vhost", vhost],
