@@ -141,6 +141,8 @@ def handler_apply(*, event: Event, handler_name: str) -> bool:
         _, first_time = InboxEntry.objects.get_or_create(event_id=event.id, handler=handler_name)
         if first_time:
             function(event)
+            # With event_already_handled, tells from the logs which copies are still to come.
+            logger.info("event_handled", handler=handler_name)
         else:
             logger.info("event_already_handled", handler=handler_name)
         return first_time

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.e2e.shop import DEMO_PASSWORD
+from tests.e2e.shop import DEMO_PASSWORD, answered
 
 pytestmark = pytest.mark.e2e
 
@@ -42,7 +42,7 @@ def sign_in(page, platform, service: str, email: str) -> None:
 
 def a_product(http, platform) -> dict:
     url = platform.url("catalog", "/catalog/api/v1/products/?search=Kenya")
-    return http.get(url, timeout=5).json()["results"][0]
+    return answered(http.get(url, timeout=5), 200).json()["results"][0]
 
 
 def product_admin_url(platform, product: dict) -> str:

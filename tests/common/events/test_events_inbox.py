@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+import structlog
 from django.core.exceptions import ImproperlyConfigured
 
 from common.events import inbox
@@ -52,6 +53,19 @@ def test_an_event_delivered_twice_is_applied_once(handled):
     assert handled.calls == [uuid.UUID(envelope["id"])]
     assert OutboxEvent.objects.filter(type="stock.released").count() == 1
     assert InboxEntry.objects.filter(event_id=envelope["id"], handler=HANDLER).count() == 1
+
+
+def test_each_delivery_logs_whether_it_was_applied_or_turned_away(handled):
+    with structlog.testing.capture_logs(
+        processors=[structlog.contextvars.merge_contextvars]
+    ) as logs:
+        envelope = deliver("stock.reserved", event_data("stock.reserved"), times=2)
+
+    outcomes = [(line["event"], line["event_id"], line["handler"]) for line in logs]
+    assert outcomes == [
+        ("event_handled", envelope["id"], HANDLER),
+        ("event_already_handled", envelope["id"], HANDLER),
+    ]
 
 
 def test_a_failing_handler_leaves_no_effect_and_ends_in_the_dead_letters(handled, settings):
