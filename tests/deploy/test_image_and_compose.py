@@ -2,6 +2,7 @@
 
 import fnmatch
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -10,11 +11,14 @@ import subprocess
 import sys
 import time
 import tomllib
+from importlib.resources import files
 from pathlib import Path
 
+import jsonschema
 import pytest
 import requests
 import yaml
+from jsonschema import FormatChecker
 
 from common.testing.servers import free_port
 from services import SERVICES
@@ -278,6 +282,96 @@ def test_compose_starts_web_worker_and_migrate_for_every_service_and_beat_where_
             assert container["read_only"] is True
             assert container["cap_drop"] == ["ALL"]
     assert {"postgres", "redis", "gateway", "prometheus", "grafana"} <= services.keys()
+
+
+def app_containers(services: dict) -> dict[str, dict]:
+    """The containers of the Mercato image, by name, each with the service it runs."""
+    return {
+        name: c for name, c in services.items() if "MERCATO_SERVICE" in c.get("environment", {})
+    }
+
+
+def test_the_compose_file_follows_the_compose_specification():
+    """Checked against compose-spec's own JSON schema, as check-jsonschema vendors it."""
+    schema = json.loads(
+        (files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json").read_text()
+    )
+    validator = jsonschema.Draft202012Validator(schema, format_checker=FormatChecker())
+
+    errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(compose_file())]
+
+    assert errors == []
+
+
+def test_compose_checks_the_health_of_every_role_and_starts_nothing_before_its_migration():
+    services = compose_file()["services"]
+
+    for name, container in app_containers(services).items():
+        service, role = container["environment"]["MERCATO_SERVICE"], container["command"][0]
+        if role == "migrate":
+            assert container["restart"] == "no", name
+            continue
+        health = container["healthcheck"]["test"]
+        # A single `$` would be filled in by compose from the host's environment.
+        assert "$" not in " ".join(health).replace("$$", ""), name
+        assert health[0] in {"CMD", "CMD-SHELL"}, name
+        migrated = container["depends_on"][f"{service}-migrate"]
+        assert migrated == {"condition": "service_completed_successfully"}, name
+    roles = {c["command"][0] for c in app_containers(services).values()}
+    assert roles == {"web", "worker", "beat", "migrate"}
+
+
+def mounted_volumes(container: dict) -> set[str]:
+    return {volume.split(":")[0] for volume in container.get("volumes", [])}
+
+
+def test_compose_mounts_identitys_signing_key_in_identitys_migrate_only():
+    services = compose_file()["services"]
+
+    mounting = {name for name, c in services.items() if "signing-keys" in mounted_volumes(c)}
+
+    assert mounting == {"signing-key", "identity-migrate"}
+    migrate = services["identity-migrate"]
+    assert f"signing-keys:{migrate['environment']['JWT_SIGNING_KEYS_DIR']}:ro" in migrate["volumes"]
+
+
+def test_compose_gives_each_service_the_client_secret_identity_registers_for_it():
+    compose = compose_file()
+    services = compose["services"]
+    identity_migrate = services["identity-migrate"]
+    accounts = identity_migrate["environment"]["SERVICE_ACCOUNT_SECRETS_DIR"]
+    registered = {
+        mount["target"]: compose["configs"][mount["source"]]["content"]
+        for mount in identity_migrate["configs"]
+    }
+
+    secrets = {}
+    for name, container in app_containers(services).items():
+        environment = container["environment"]
+        assert environment["DEBUG"] == "false", name
+        service = environment["MERCATO_SERVICE"]
+        if service == "identity":
+            assert "SERVICE_CLIENT_SECRET" not in environment, name
+            continue
+        assert environment["SERVICE_CLIENT_SECRET"] == registered[f"{accounts}/{service}"], name
+        secrets[service] = environment["SERVICE_CLIENT_SECRET"]
+    assert sorted(secrets) == sorted(s.name for s in SERVICES if s.name != "identity")
+    assert len(set(secrets.values())) == len(secrets), "one secret per service"
+
+
+def test_the_documented_first_admin_is_made_in_a_running_identity_container():
+    """docs/deploy.md's `createsuperuser` commands name identity's web container, which runs."""
+    services = compose_file()["services"]
+    documented = re.findall(
+        r"docker compose -f docker/compose\.yaml exec (?:-e \S+ )?(\S+) \\?\s*"
+        r"python manage\.py identity createsuperuser",
+        (ROOT / "docs" / "deploy.md").read_text(),
+    )
+
+    assert len(documented) == 2
+    for name in documented:
+        assert services[name]["environment"]["MERCATO_SERVICE"] == "identity"
+        assert services[name]["command"] == ["web"]
 
 
 def test_docker_compose_config_accepts_the_compose_file():
