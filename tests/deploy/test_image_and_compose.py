@@ -12,6 +12,7 @@ import sys
 import time
 import tomllib
 from importlib.resources import files
+from itertools import chain
 from pathlib import Path
 
 import jsonschema
@@ -19,6 +20,8 @@ import pytest
 import requests
 import yaml
 from jsonschema import FormatChecker
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from common.testing.servers import free_port
 from services import SERVICES
@@ -107,6 +110,26 @@ def test_the_image_takes_only_runtime_dependencies_at_the_locks_versions(tmp_pat
     assert {"django", "celery", "gunicorn", "psycopg"} <= names
     assert not names & {"pytest", "ruff", "playwright", "kubernetes-validate", "aws-cdk-lib"}
     assert pins <= locked
+
+
+def test_the_lock_pins_versions_every_requirement_of_pyproject_accepts():
+    """A range changed in pyproject.toml (by hand or by Dependabot) fails until the lock is
+    recompiled with the command in its header."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    required = [
+        Requirement(line)
+        for line in [*project["dependencies"], *chain(*project["optional-dependencies"].values())]
+    ]
+    lock = (ROOT / "requirements.lock").read_text()
+    pins = {canonicalize_name(n): v for n, v in re.findall(r"^([\w.-]+)==(\S+)", lock, re.M)}
+
+    unmet = [
+        f"{requirement} (locked: {pins.get(canonicalize_name(requirement.name))})"
+        for requirement in required
+        if pins.get(canonicalize_name(requirement.name)) not in requirement.specifier
+    ]
+
+    assert unmet == []
 
 
 def test_the_image_installs_no_embedded_database_or_redis(tmp_path):
