@@ -31,6 +31,8 @@ def test_a_new_customer_pays_and_the_whole_platform_follows(shop, webhooks, mail
     order = shop.settled(customer["token"], order_id, timeout=CONFIRMED_WITHIN_SECONDS)
     assert order["status"] == "CONFIRMED"
     assert order["total"] == "25.00"
+    # catalog commits the reservation when it handles order.confirmed, a moment after orders.
+    eventually(lambda: shop.stock(product_id)["reserved"] == 0, timeout=10, what="stock committed")
     assert shop.stock(product_id) | {"product_id": None} == {
         "product_id": None,
         "on_hand": 3,
@@ -128,6 +130,7 @@ def test_one_idempotency_key_places_one_order_however_often_it_is_sent(shop):
     ]
     assert again.json()["id"] == first.json()["id"]
     shop.settled(customer["token"], first.json()["id"])
+    eventually(lambda: shop.stock(product_id)["reserved"] == 0, timeout=10, what="stock committed")
     assert shop.stock(product_id)["on_hand"] == 4
 
 
