@@ -97,31 +97,6 @@ def test_delete_removes_the_endpoint(api_client, customer_headers, customer_id):
     assert not WebhookEndpoint.objects.exists()
 
 
-@pytest.mark.parametrize(
-    ("method", "suffix"),
-    [
-        ("get", ""),
-        ("patch", ""),
-        ("delete", ""),
-        ("get", "deliveries/"),
-        ("post", "ping/"),
-    ],
-)
-def test_another_customers_endpoint_is_a_404_for_every_action(
-    api_client, customer_headers, method, suffix
-):
-    someone_elses = WebhookEndpointFactory()
-
-    response = getattr(api_client, method)(
-        detail_url(someone_elses.id) + suffix, {"is_active": False}, **customer_headers
-    )
-
-    someone_elses.refresh_from_db()
-    assert response.status_code == 404
-    assert response["Content-Type"] == "application/problem+json"
-    assert someone_elses.is_active
-
-
 def test_manage_any_reads_and_changes_anyones_endpoint(api_client, token_minter):
     endpoint = WebhookEndpointFactory()
     admin = token_minter.authorization(scopes=["notifications.webhook.manage_any"])
