@@ -1,7 +1,7 @@
 """Webhook SSRF: with production settings every URL that could reach a non-public address is
 refused when an endpoint is registered, when its URL is changed, and again on every delivery
-attempt, where a local HTTP server on the port the URL names sees nothing arrive. Names resolve
-through the test's /etc/hosts (`hosts`), never through DNS."""
+attempt and ping, where a local HTTP server on the port the URL names sees nothing arrive. Names
+resolve through the test's /etc/hosts (`hosts`), never through DNS."""
 
 from dataclasses import dataclass
 
@@ -192,6 +192,22 @@ def test_a_delivery_to_it_is_refused_and_nothing_arrives(production, blocked):
     assert production.requests == []
     assert (attempt.response_status, attempt.error) == (None, blocked.reason)
     assert settled.status == DeliveryStatus.FAILED
+
+
+@pytest.mark.parametrize("blocked", BLOCKED, ids=str)
+def test_a_ping_to_it_answers_the_refused_attempt_and_nothing_arrives(
+    api_client, customer_headers, customer_id, production, blocked
+):
+    endpoint = WebhookEndpointFactory(owner_id=customer_id, url=url_of(blocked, production))
+
+    response = api_client.post(f"{WEBHOOKS_URL}{endpoint.id}/ping/", **customer_headers)
+
+    body = response.json()
+    (attempt,) = body["attempt_log"]
+    assert response.status_code == 200, response.content
+    assert production.requests == []
+    assert body["status"] == "FAILED"
+    assert (attempt["response_status"], attempt["error"]) == (None, blocked.reason)
 
 
 def test_any_port_of_a_public_address_is_accepted(api_client, customer_headers, production):
