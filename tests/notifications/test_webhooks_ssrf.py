@@ -3,6 +3,7 @@ refused when an endpoint is registered, when its URL is changed, and again on ev
 attempt and ping, where a local HTTP server on the port the URL names sees nothing arrive. Names
 resolve through the test's /etc/hosts (`hosts`), never through DNS."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -126,16 +127,26 @@ BLOCKED = (
 )
 
 
+@pytest.fixture(scope="module")
+def listener() -> Iterator[HttpStub]:
+    """A local server answering 204 to any POST, shared by the module: one per test would cost
+    its shutdown's poll each time."""
+    server = HttpStub()
+    server.on("POST", None, (204, None))
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def production(settings, hosts, http_stub) -> HttpStub:
-    """Production's setting, the test's names, and a local server answering 204 to any POST,
-    which a refused delivery must not reach; a slip would fail within a second, not hang."""
+def production(settings, hosts, listener) -> HttpStub:
+    """Production's setting, the test's names, and the listener with nothing received yet, which
+    a refused delivery must not reach; a slip would fail within a second, not hang."""
     settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False
     settings.WEBHOOK_TIMEOUT_SECONDS = 1
     for host, addresses in NAMES.items():
         hosts.answer(host, addresses)
-    http_stub.on("POST", None, (204, None))
-    return http_stub
+    listener.requests.clear()
+    return listener
 
 
 def url_of(blocked: Blocked, server: HttpStub) -> str:
