@@ -153,6 +153,10 @@ STORAGES = {
     },
 }
 
+# The largest request body read into memory (uploaded files aside): 1 MiB is a hundred times the
+# largest order; a larger body is a 413 before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2**20
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "common.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.errors.problem_exception_handler",
@@ -160,7 +164,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_AUTHENTICATION_CLASSES": ["common.auth.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["common.auth.permissions.ScopePermission"],

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from common.settings import environment
 from common.settings.base import *  # noqa: F403
-from common.settings.base import INSTALLED_APPS, MIDDLEWARE
+from common.settings.base import AUTH_PASSWORD_VALIDATORS, INSTALLED_APPS, MIDDLEWARE
 
 # accounts last: its admin re-registers the other two apps' models with scopes.
 INSTALLED_APPS = [
@@ -14,6 +14,10 @@ INSTALLED_APPS = [
     "apps.accounts",
 ]
 AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    *AUTH_PASSWORD_VALIDATORS,
+    {"NAME": "apps.accounts.passwords.MaximumLengthValidator"},
+]
 
 MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
 # Axes first: it refuses a locked account before the password is even checked.

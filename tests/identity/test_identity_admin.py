@@ -3,6 +3,7 @@
 import pytest
 
 from apps.accounts.models import User
+from apps.accounts.passwords import MAXIMUM_PASSWORD_LENGTH, TOO_LONG
 from common.testing.events import published_data
 from tests.identity.conftest import DEMO_PASSWORD
 
@@ -68,3 +69,17 @@ def test_renaming_a_user_in_the_admin_announces_user_updated(admin_as):
     assert published_data("user.updated") == [
         {"user_id": str(customer.id), "email": customer.email, "full_name": "Cleo Renamed"}
     ]
+
+
+def test_the_admin_cannot_set_a_password_longer_than_sign_in_accepts(admin_as):
+    client, _ = admin_as("admin@mercato.local")
+    password = "Zq9!" * (MAXIMUM_PASSWORD_LENGTH // 4) + "x"
+
+    response = client.post(
+        "/identity/admin/accounts/user/add/",
+        {"email": "long@mercato.test", "password1": password, "password2": password},
+    )
+
+    assert response.status_code == 200, response.content[:500]
+    assert TOO_LONG in response.content.decode()
+    assert not User.objects.filter(email="long@mercato.test").exists()

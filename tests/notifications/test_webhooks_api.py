@@ -128,6 +128,9 @@ def test_without_the_manage_scope_webhooks_are_403(api_client, token_minter):
         ({"url": PUBLIC_URL, "event_types": ["order.payment_requested"]}, "event_types.0"),
         ({"url": PUBLIC_URL, "event_types": ["webhook.ping"]}, "event_types.0"),
         ({"event_types": ["order.created"]}, "url"),
+        ({"url": f"{PUBLIC_URL}/{'é' * 10_000}", "event_types": ["order.created"]}, "url"),
+        ({"url": f"{PUBLIC_URL}/\x00", "event_types": ["order.created"]}, "url"),
+        ({"url": PUBLIC_URL, "event_types": ["order.created\x00"]}, "event_types.0"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(api_client, customer_headers, payload, field):
