@@ -39,11 +39,18 @@ def up() -> int:
     supervisor = Supervisor(log_dir=home / "logs")
     try:
         environment = platform_environment(home, base_port=base_port)
+        nginx = shutil.which("nginx", path=environment["PATH"] + ":/usr/sbin")
+        if nginx is not None:
+            # The gateway is the one proxy in front of the services: the client is the last
+            # entry it appends to X-Forwarded-For.
+            environment.setdefault("NUM_PROXIES", "1")
         prepare_databases(supervisor, environment)
         demo_data = load_demo_data(supervisor, environment)
         for service in SERVICES:
             start_service(supervisor, service, environment, home=home, base_port=base_port)
-        gateway = start_gateway(supervisor, environment, home=home, base_port=base_port)
+        gateway = start_gateway(
+            supervisor, environment, nginx=nginx, home=home, base_port=base_port
+        )
         wait_until_ready(supervisor, base_port=base_port)
         print_summary(base_port=base_port, gateway=gateway, home=home, demo_data=demo_data)
         return watch(supervisor)
@@ -145,12 +152,19 @@ def start_service(
 
 
 def start_gateway(
-    supervisor: Supervisor, environment: dict[str, str], *, home: Path, base_port: int
+    supervisor: Supervisor,
+    environment: dict[str, str],
+    *,
+    nginx: str | None,
+    home: Path,
+    base_port: int,
 ) -> bool:
     """nginx on the base port, routing by prefix like the chart's Ingress; skipped without nginx."""
-    nginx = shutil.which("nginx", path=environment["PATH"] + ":/usr/sbin")
     if nginx is None:
-        print(f"nginx is not installed: no gateway on :{base_port}; use the service ports.")
+        print(
+            f"nginx is not installed (make gateway installs it): no gateway on :{base_port}; "
+            "use the service ports."
+        )
         return False
     directory = home / "gateway"
     directory.mkdir(parents=True, exist_ok=True)
