@@ -167,7 +167,12 @@ def test_the_web_role_serves_probes_and_collected_static_files_with_debug_off(im
     try:
         base = f"http://127.0.0.1:{port}"
         live = wait_for(f"{base}/healthz/live")
-        css = requests.get(f"{base}/catalog/static/admin/css/base.css", timeout=5)
+        # Browsers load the admin's static files through the Ingress, which terminated their TLS.
+        css = requests.get(
+            f"{base}/catalog/static/admin/css/base.css",
+            headers={"X-Forwarded-Proto": "https"},
+            timeout=5,
+        )
         pod_ip = requests.get(f"{base}/healthz/live", headers={"Host": "10.1.2.3"}, timeout=5)
     finally:
         web.terminate()
