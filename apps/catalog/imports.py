@@ -6,11 +6,12 @@ from dataclasses import dataclass
 
 from rest_framework import serializers
 
+from apps.catalog.api.serializers import currency_field
+from apps.inventory.models import MAXIMUM_STOCK
 from common.api.errors import field_errors
 
 REQUIRED_COLUMNS = ("sku", "name", "price", "currency", "category")
 OPTIONAL_COLUMNS = ("slug", "description", "is_active", "stock")
-MAXIMUM_STOCK = 1_000_000_000
 
 
 class UnreadableCsv(ValueError):
@@ -65,7 +66,7 @@ class RowInput(serializers.Serializer):
     name = serializers.CharField(max_length=200)
     slug = serializers.SlugField(max_length=200, required=False)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    currency = serializers.RegexField(r"^[A-Z]{3}$")
+    currency = currency_field()
     category = serializers.SlugField(max_length=120)
     description = serializers.CharField(required=False)
     is_active = serializers.BooleanField(required=False)

@@ -2,10 +2,22 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from iso4217 import Currency
 
 from common.jobs import Job
+
+# ISO 4217's current currencies that have two decimal places: every amount in Mercato has two
+# (docs/events.md), so a price in yen or dinars could not be written as the currency has it.
+CURRENCIES = frozenset(currency.code for currency in Currency if currency.exponent == 2)
+NOT_A_CURRENCY = "Give an ISO 4217 currency code with two decimal places, such as EUR."
+
+
+def validate_currency(code: str) -> None:
+    if code not in CURRENCIES:
+        raise ValidationError(NOT_A_CURRENCY, code="invalid_currency")
 
 
 class Category(models.Model):
@@ -31,7 +43,7 @@ class Product(models.Model):
     slug = models.SlugField(max_length=200, unique=True)
     description = models.TextField(blank=True)
     price = models.DecimalField(max_digits=12, decimal_places=2, validators=[MinValueValidator(0)])
-    currency = models.CharField(max_length=3, default="EUR")
+    currency = models.CharField(max_length=3, default="EUR", validators=[validate_currency])
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="products")
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -22,9 +22,10 @@ CATEGORY_NOT_EMPTY = "The category still holds products; move or archive them fi
 UNREADABLE_IMPORT = "The file cannot be imported."
 UNKNOWN_CATEGORY = "No category has this slug."
 IMPORT_STOCK_BELOW_RESERVED = "Stock cannot be set below what is reserved."
-IMPORT_NO_SLUG = "No slug can be made from this name; give one."
 IMPORT_ROW_CONFLICT = "Another change to the same product got in first; import the row again."
 PRODUCT_IMPORT_TASK = "catalog.product_import_run"
+# A create that loses a race for a unique value tries again this many times in all.
+CREATE_ATTEMPTS = 3
 # Rows applied per transaction: progress shows after every chunk, and a crash undoes one at most.
 IMPORT_CHUNK_SIZE = 200
 
@@ -70,9 +71,9 @@ CatalogRow = TypeVar("CatalogRow", Product, Category)
 
 
 def ensure_unique(
-    model: type[CatalogRow], *, exclude_id: uuid.UUID | None = None, **values: object
+    model: type[CatalogRow], values: dict[str, object], *, exclude_id: uuid.UUID | None = None
 ) -> None:
-    """Refuses with a 409 naming each field whose value another row already holds."""
+    """Refuses with a 409 naming each field of `values` whose value another row already holds."""
     others = model.objects.exclude(id=exclude_id) if exclude_id else model.objects.all()
     taken = {
         field: [f"Another {model._meta.verbose_name} already has this {field}."]
@@ -88,32 +89,58 @@ def saved_with_changes(
 ) -> CatalogRow:
     """`instance` with `changes` saved, unless another row holds a new value of a `unique` field."""
     new_values = {field: changes[field] for field in unique if field in changes}
-    ensure_unique(type(instance), exclude_id=instance.id, **new_values)
+    ensure_unique(type(instance), new_values, exclude_id=instance.id)
     for field, value in changes.items():
         setattr(instance, field, value)
-    instance.save()
+    try:
+        with transaction.atomic():
+            instance.save()
+    except IntegrityError:
+        # Another write took a value between the check and the save; the check sees it now.
+        ensure_unique(type(instance), new_values, exclude_id=instance.id)
+        raise
     return instance
 
 
-def unused_product_slug(*, name: str) -> str:
-    """`name` as a slug no product holds yet: `green-tea`, else `green-tea-2`, `green-tea-3`…
-    (cut short to fit); a name that makes no slug gives none, which its caller refuses."""
-    base = slugify(name)
-    if not base:
-        return base
-    max_length = Product._meta.get_field("slug").max_length
-    assert max_length is not None  # the model gives its slug one
+def unused_slug(model: type[CatalogRow], *, name: str, row_id: uuid.UUID) -> str:
+    """`name` as a slug no `model` row holds yet: `green-tea`, else `green-tea-2`, `green-tea-3`…
+    (cut short to fit). A name that makes no slug (only emoji or punctuation) gives the model's
+    name and the start of the row's id instead: `product-1a2b3c4d`."""
+    base = slugify(name) or f"{model._meta.model_name}-{row_id.hex[:8]}"
+    max_length = model._meta.get_field("slug").max_length
+    assert max_length is not None  # the models give their slugs one
     numbered = (
         base[: max_length - len(suffix)] + suffix
         for suffix in (f"-{number}" for number in itertools.count(2))
     )
     # Every candidate up to a 9-digit number starts with this much of the name: one query.
     taken = set(
-        Product.objects.filter(slug__startswith=base[: max_length - 10]).values_list(
+        model.objects.filter(slug__startswith=base[: max_length - 10]).values_list(
             "slug", flat=True
         )
     )
     return next(slug for slug in itertools.chain([base], numbered) if slug not in taken)
+
+
+def created_with_slug(
+    model: type[CatalogRow], *, name: str, slug: str, unique: dict[str, object], **fields: object
+) -> CatalogRow:
+    """A new `model` row named `name`. Without a `slug` it gets its name's, stepping aside from
+    taken ones, even one a concurrent create took between the check and the insert; a `slug`
+    given, or a `unique` value, that another row holds is a 409 naming it."""
+    row_id = uuid.uuid4()
+    attempt = 1
+    while True:
+        chosen = slug or unused_slug(model, name=name, row_id=row_id)
+        ensure_unique(model, {"slug": chosen, **unique})
+        try:
+            with transaction.atomic():
+                return model.objects.create(id=row_id, name=name, slug=chosen, **unique, **fields)
+        except IntegrityError:
+            # The row that won the race is visible now: the next check names it or steps aside.
+            if attempt == CREATE_ATTEMPTS:
+                raise
+            attempt += 1
 
 
 @transaction.atomic
@@ -129,13 +156,11 @@ def product_create(
     is_active: bool = True,
     initial_stock: int = 0,
 ) -> Product:
-    # A slug made from the name steps aside (`green-tea-2`); one given explicitly must be free.
-    slug = slug or unused_product_slug(name=name)
-    ensure_unique(Product, sku=sku, slug=slug)
-    product = Product.objects.create(
-        sku=sku,
+    product = created_with_slug(
+        Product,
         name=name,
         slug=slug,
+        unique={"sku": sku},
         price=price,
         currency=currency,
         category=category,
@@ -160,9 +185,7 @@ def product_archive(*, product: Product) -> None:
 
 @transaction.atomic
 def category_create(*, name: str, slug: str = "", description: str = "") -> Category:
-    slug = slug or slugify(name)
-    ensure_unique(Category, slug=slug)
-    return Category.objects.create(name=name, slug=slug, description=description)
+    return created_with_slug(Category, name=name, slug=slug, unique={}, description=description)
 
 
 @transaction.atomic
@@ -267,14 +290,13 @@ def _import_row(
     product = Product.objects.select_for_update().filter(sku=values["sku"]).first()
     created = product is None
     if product is None:
-        product = Product(
-            sku=values["sku"], slug=values.get("slug") or unused_product_slug(name=values["name"])
+        product = Product(sku=values["sku"])
+        product.slug = values.get("slug") or unused_slug(
+            Product, name=values["name"], row_id=product.id
         )
     elif "slug" in values:
         product.slug = values["slug"]
-    if not product.slug:
-        raise ApplicationError(IMPORT_NO_SLUG, errors={"slug": [IMPORT_NO_SLUG]})
-    ensure_unique(Product, exclude_id=None if created else product.id, slug=product.slug)
+    ensure_unique(Product, {"slug": product.slug}, exclude_id=None if created else product.id)
     product.name = values["name"]
     product.price = values["price"]
     product.currency = values["currency"]

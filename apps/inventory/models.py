@@ -6,6 +6,10 @@ from django.db import models
 
 from apps.catalog.models import Product
 
+# The most units a product may be given on hand at once (a new product, an import row): far
+# beyond any warehouse, and far enough below the column's limit that deliveries still fit.
+MAXIMUM_STOCK = 1_000_000_000
+
 
 class Stock(models.Model):
     product = models.OneToOneField(

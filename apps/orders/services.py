@@ -24,10 +24,14 @@ from common.jobs import JobStatus, job_failure_recorded, jobs_requeue_stale
 CATALOG_UNAVAILABLE = "The catalog cannot price this order right now; try again in a moment."
 UNKNOWN_PRODUCTS = "Some products are unknown or no longer sold."
 MIXED_CURRENCIES = "All products of one order must be priced in the same currency."
+TOTAL_TOO_LARGE = "The order's total is more than one order may hold."
 NOT_A_CUSTOMER = "Only a customer's token may place an order."
 ORDER_NOT_CANCELLABLE = "Only an order that is not paid yet can be cancelled."
 ORDER_NOT_REFUNDABLE = "Only a confirmed order can be refunded."
 CENT = Decimal("0.01")
+TOTAL_COLUMN = Order._meta.get_field("total")
+# What the total column holds: catalog caps each price, not what quantities make of them.
+MAXIMUM_TOTAL = Decimal(10) ** (TOTAL_COLUMN.max_digits - TOTAL_COLUMN.decimal_places) - CENT
 ORDER_EXPORT_TASK = "orders.export_run"
 
 logger = structlog.get_logger(__name__)
@@ -111,6 +115,12 @@ def order_place(*, customer_id: str, lines: list[LineOrdered], payment_method: s
             errors={"lines": [f"Priced in {', '.join(sorted(currencies))}."]},
         )
     total = sum((prices[line["product_id"]].price * line["quantity"] for line in lines), Decimal(0))
+    if total > MAXIMUM_TOTAL:
+        raise ApplicationError(
+            TOTAL_TOO_LARGE,
+            code="total_too_large",
+            errors={"lines": [f"The total may be at most {MAXIMUM_TOTAL}; split the order."]},
+        )
     with transaction.atomic():
         order = Order.objects.create(
             customer_id=customer,

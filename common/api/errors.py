@@ -5,7 +5,8 @@ from http import HTTPStatus
 from typing import Any, NotRequired, TypedDict
 
 import structlog
-from django.core.exceptions import PermissionDenied
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
@@ -50,6 +51,11 @@ class ApplicationError(Exception):
         self.code = code
         self.errors = errors
         self.extra = extra or {}
+
+
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
 
 
 def problem(
@@ -102,8 +108,14 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = RequestTooLarge(f"The request body is larger than {limit} bytes.")
+    elif isinstance(exc, SuspiciousOperation):
+        # As Django answers it outside DRF (too many form fields or files, say): a 400.
+        exc = exceptions.ParseError("The request cannot be read.")
     response = exception_handler(exc, context)
-    # DRF answers only its own exceptions, which is all the two lines above leave it.
+    # DRF answers only its own exceptions, which is all the lines above leave it.
     if response is None or not isinstance(exc, exceptions.APIException):
         logger.exception("unhandled_exception", exc_info=exc)
         set_rollback()

@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from csp.constants import NONE, SELF
 from kombu import Queue
 
 from common.events.subscriptions import events_queue
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_prometheus",
     "django_structlog",
+    "csp",
     "common",
     "common.events",
 ]
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "common.observability.middleware.RequestIdMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
@@ -138,8 +141,52 @@ SESSION_COOKIE_PATH = f"/{SERVICE_NAME}/"
 SESSION_COOKIE_AGE = environment.integer("ADMIN_SESSION_SECONDS", default=8 * 3600, minimum=60)
 CSRF_COOKIE_NAME = f"{SERVICE_NAME}_csrftoken"
 CSRF_COOKIE_PATH = f"/{SERVICE_NAME}/"
+# Only the admin's forms read the CSRF token, from the page; no script needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# Lax rather than Strict: a link into the admin from a mail or a chat still arrives signed in.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Production is HTTPS only: the proxy in front (the Ingress, the gateway) terminates TLS and says
+# which scheme the client used in X-Forwarded-Proto. Under DEBUG (make run, the e2e suite) and in
+# compose everything is plain HTTP on this machine, so cookies must not be Secure there.
+HTTPS_ONLY = environment.boolean("HTTPS_ONLY", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = True
+# Browsers (the admin, the API docs) are sent to HTTPS; what calls over the cluster's plain HTTP
+# is not: probes, Prometheus, and services calling each other's API and identity's JWKS. No API
+# client is protected by a redirect anyway: its credentials crossed in clear before it.
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_REDIRECT_EXEMPT = [
+    r"^healthz/",
+    r"^metrics$",
+    rf"^{SERVICE_NAME}/api/v1/",
+    rf"^{SERVICE_NAME}/\.well-known/",
+]
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+# A year, on every subdomain of the shop's host, with the preload directive: what the preload
+# lists require, though listing still takes the domain owner's own submission (docs/deploy.md).
+SECURE_HSTS_SECONDS = environment.integer(
+    "HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS_ONLY else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = environment.boolean("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = environment.boolean("HSTS_PRELOAD", default=True)
+# The admin loads its scripts, styles and icons from this service and nothing inline; JSON needs
+# nothing at all. Swagger UI's page alone is built with an inline script and style: left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": [f"/{SERVICE_NAME}/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    },
+}
 
 STATIC_URL = f"/{SERVICE_NAME}/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles" / SERVICE_NAME
@@ -153,6 +200,10 @@ STORAGES = {
     },
 }
 
+# The largest request body read into memory (uploaded files aside): 1 MiB is a hundred times the
+# largest order; a larger body is a 413 before it is read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2**20
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "common.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "common.api.errors.problem_exception_handler",
@@ -160,7 +211,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["common.api.parsers.JSONParser"],
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
     "DEFAULT_AUTHENTICATION_CLASSES": ["common.auth.authentication.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["common.auth.permissions.ScopePermission"],
@@ -173,8 +224,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": environment.rates(
         "THROTTLE_RATES", default="anon=600/minute,user=1200/minute,sign_in=30/minute"
     ),
-    # Set to the number of proxies in front of a service (1 behind the gateway) so that
-    # X-Forwarded-For names the client; trusting it by default would let clients forge it.
+    # How many proxies append to X-Forwarded-For in front of a service (1 behind the gateway or
+    # the Ingress): the client is that many entries from the right, the part no client can
+    # write. 0 reads only the connection's address, which behind a proxy is the proxy's.
     "NUM_PROXIES": environment.integer("NUM_PROXIES", default=0),
 }
 
@@ -262,5 +314,8 @@ LOGGING = {
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
 # RequestIdMiddleware has already replaced an unacceptable X-Request-ID with a fresh one.
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+# Request logs name the client as the throttles see it (common.observability.logging), not as
+# django-ipware would guess it from whatever X-Forwarded-For a client sends.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
 # Celery would otherwise replace LOGGING's handlers with its own plain-text ones.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from common.settings import environment
 from common.settings.base import *  # noqa: F403
-from common.settings.base import INSTALLED_APPS, MIDDLEWARE
+from common.settings.base import AUTH_PASSWORD_VALIDATORS, INSTALLED_APPS, MIDDLEWARE
 
 # accounts last: its admin re-registers the other two apps' models with scopes.
 INSTALLED_APPS = [
@@ -14,6 +14,10 @@ INSTALLED_APPS = [
     "apps.accounts",
 ]
 AUTH_USER_MODEL = "accounts.User"
+AUTH_PASSWORD_VALIDATORS = [
+    *AUTH_PASSWORD_VALIDATORS,
+    {"NAME": "apps.accounts.passwords.MaximumLengthValidator"},
+]
 
 MIDDLEWARE = [*MIDDLEWARE, "axes.middleware.AxesMiddleware"]
 # Axes first: it refuses a locked account before the password is even checked.
@@ -48,6 +52,8 @@ AXES_COOLOFF_TIME = timedelta(
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "apps.accounts.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+# The address each attempt is recorded with is the one the throttles see behind the proxies.
+AXES_CLIENT_IP_CALLABLE = "common.proxies.client_address"
 # Lockout is per account on purpose (guessing one password is the attack it stops); per-address
 # limits come from the sign_in throttle, which cannot lock a whole office out by its shared IP.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -3,9 +3,13 @@
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
-from apps.catalog.models import Category, Product
-from apps.inventory.models import Stock
+from apps.catalog.models import NOT_A_CURRENCY, Category, Product
+from apps.catalog.services import product_create, product_update
+from apps.inventory.models import MAXIMUM_STOCK, Stock
+from common.api.errors import ApplicationError
+from common.testing.races import start_late
 from tests.catalog.factories import ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +57,9 @@ def test_reads_stay_public(api_client, coffee):
     [
         ({"price": "-1"}, "price"),
         ({"price": "abc"}, "price"),
+        ({"price": "10000000000.00"}, "price"),
+        ({"price": 1e308}, "price"),
+        ({"price": "0.001"}, "price"),
         ({"currency": "euro"}, "currency"),
         ({"category": "no-such-category"}, "category"),
         ({"category": "00000000-0000-4000-8000-000000000000"}, "category"),
@@ -208,3 +215,207 @@ def test_put_replaces_the_whole_product_so_every_field_is_required(api_client, c
     assert set(partial.json()["errors"]) == {"sku", "name", "category"}
     assert whole.status_code == 200
     assert whole.json()["price"] == "3.00"
+
+
+def test_a_product_body_over_the_size_limit_is_a_413_and_writes_nothing(
+    api_client, coffee, manager
+):
+    response = api_client.post(PRODUCTS_URL, new_product(description="x" * 3_000_000), **manager)
+
+    assert response.status_code == 413, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "urn:mercato:problem:request_too_large"
+    assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("category", "field"),
+    [
+        pytest.param("cof\x00fee", "category", id="by slug"),
+        pytest.param({"id": "\x00"}, "category.id", id="as reads show it"),
+    ],
+)
+def test_a_nul_character_in_the_category_is_a_400_naming_it(
+    api_client, coffee, manager, category, field
+):
+    response = api_client.post(PRODUCTS_URL, new_product(category=category), **manager)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {field: ["Null characters are not allowed."]}
+    assert not Product.objects.exists()
+
+
+def test_a_category_that_cannot_be_a_slug_is_a_400_naming_it_without_a_lookup(
+    api_client, coffee, manager, django_assert_max_num_queries
+):
+    with django_assert_max_num_queries(0):
+        response = api_client.post(PRODUCTS_URL, new_product(category="cof fee!"), **manager)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"category": ["No category has this id or slug."]}
+
+
+@pytest.mark.parametrize("initial_stock", [10**12, 2**31, MAXIMUM_STOCK + 1])
+def test_initial_stock_beyond_the_maximum_is_a_400_naming_it(
+    api_client, coffee, manager, initial_stock
+):
+    response = api_client.post(PRODUCTS_URL, new_product(initial_stock=initial_stock), **manager)
+
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == ["initial_stock"]
+    assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "currency",
+    [
+        pytest.param("XYZ", id="not in ISO 4217"),
+        pytest.param("JPY", id="no decimal places"),
+        pytest.param("KWD", id="three decimal places"),
+        pytest.param("XTS", id="reserved for testing"),
+        pytest.param("eur", id="lower case"),
+    ],
+)
+def test_a_currency_outside_iso_4217_with_two_decimals_is_a_400_naming_it(
+    api_client, coffee, manager, currency
+):
+    response = api_client.post(PRODUCTS_URL, new_product(currency=currency), **manager)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"currency": [NOT_A_CURRENCY]}
+    assert not Product.objects.exists()
+
+
+def test_an_iso_4217_currency_with_two_decimals_is_accepted(api_client, coffee, manager):
+    response = api_client.post(PRODUCTS_URL, new_product(currency="CHF"), **manager)
+
+    assert response.status_code == 201, response.content
+    assert Product.objects.get().currency == "CHF"
+
+
+@pytest.mark.parametrize("name", ["🍵🍵", "!!!", "煎茶"])
+def test_products_whose_name_makes_no_slug_get_one_from_their_id(api_client, coffee, manager, name):
+    first = api_client.post(PRODUCTS_URL, new_product(sku="TEA-1", name=name), **manager)
+    second = api_client.post(PRODUCTS_URL, new_product(sku="TEA-2", name=name), **manager)
+
+    for response in (first, second):
+        assert response.status_code == 201, response.content
+        created = response.json()
+        assert (created["name"], created["slug"]) == (name, f"product-{created['id'][:8]}")
+
+
+def test_a_category_whose_name_makes_no_slug_gets_one_from_its_id(api_client, manager):
+    response = api_client.post(CATEGORIES_URL, {"name": "🍵"}, **manager)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["slug"] == f"category-{response.json()['id'][:8]}"
+
+
+def test_a_category_without_a_slug_whose_name_is_taken_gets_the_next_free_slug(
+    api_client, coffee, manager
+):
+    response = api_client.post(CATEGORIES_URL, {"name": "Coffee"}, **manager)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["slug"] == "coffee-2"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "maximum"),
+    [
+        ("sku", "é" * 10_000, 64),
+        ("name", "🍵" * 10_000, 200),
+        ("slug", "s" * 10_000, 200),
+    ],
+)
+def test_a_10000_character_string_is_a_400_naming_its_field_and_maximum(
+    api_client, coffee, manager, field, value, maximum
+):
+    response = api_client.post(PRODUCTS_URL, new_product(**{field: value}), **manager)
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        field: [f"Ensure this field has no more than {maximum} characters."]
+    }
+
+
+def test_a_10000_character_unicode_description_is_stored_as_sent(api_client, coffee, manager):
+    description = ("Sencha 🍵 煎茶, ünd Matcha — " * 400)[:10_000]
+
+    response = api_client.post(PRODUCTS_URL, new_product(description=description), **manager)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["description"] == description
+    assert Product.objects.get().description == description
+
+
+def create_green_tea(coffee, **fields) -> Product:
+    return product_create(
+        **{
+            "sku": "GT-1",
+            "name": "Green Tea",
+            "price": Decimal("3.00"),
+            "category": coffee,
+            **fields,
+        }
+    )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_products_of_one_name_created_at_once_get_two_slugs(coffee):
+    """The race is staged: the late create has passed the slug check and waits on the insert."""
+    late = {}
+
+    with transaction.atomic():
+        create_green_tea(coffee)
+        waiting = start_late(lambda: late.update(slug=create_green_tea(coffee, sku="GT-2").slug))
+    waiting.join()
+
+    assert late == {"slug": "green-tea-2"}
+    assert set(Product.objects.values_list("slug", flat=True)) == {"green-tea", "green-tea-2"}
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [({"sku": "GT-1"}, "sku"), ({"sku": "GT-2", "slug": "green-tea"}, "slug")],
+)
+def test_a_create_that_loses_the_race_for_its_sku_or_given_slug_is_a_409_naming_it(
+    coffee, fields, field
+):
+    late = {}
+
+    def create_late() -> None:
+        try:
+            create_green_tea(coffee, **fields)
+        except ApplicationError as error:
+            late.update(status=error.status, errors=list(error.errors or {}))
+
+    with transaction.atomic():
+        create_green_tea(coffee)
+        waiting = start_late(create_late)
+    waiting.join()
+
+    assert late == {"status": 409, "errors": [field]}
+    assert Product.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_that_loses_the_race_for_a_slug_is_a_409_naming_it(coffee):
+    other = ProductFactory(category=coffee)
+    late = {}
+
+    def rename_late() -> None:
+        try:
+            product_update(product=other, slug="green-tea")
+        except ApplicationError as error:
+            late.update(status=error.status, errors=list(error.errors or {}))
+
+    with transaction.atomic():
+        create_green_tea(coffee)
+        waiting = start_late(rename_late)
+    waiting.join()
+
+    assert late == {"status": 409, "errors": ["slug"]}
+    other.refresh_from_db()
+    assert other.slug != "green-tea"

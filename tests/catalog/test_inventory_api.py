@@ -97,6 +97,10 @@ def test_taking_away_more_than_is_available_is_a_409_naming_delta(api_client, te
         ({"delta": 10_000_000, "reason": "typo"}, "delta"),
         ({"delta": 1}, "reason"),
         ({"delta": 1, "reason": ""}, "reason"),
+        ({"delta": 1, "reason": "é" * 10_000}, "reason"),
+        ({"delta": 1, "reason": "stock\x00take"}, "reason"),
+        ({"delta": 10**12, "reason": "typo"}, "delta"),
+        ({"delta": 1.5, "reason": "typo"}, "delta"),
     ],
 )
 def test_bad_input_is_a_400_naming_the_field(api_client, tea, manager, body, field):

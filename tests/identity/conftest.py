@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from django.contrib.auth.hashers import MD5PasswordHasher, get_hashers
 from django.core.management import call_command
 
 from apps.accounts.management.commands.load_demo_data import DEMO_PASSWORD
@@ -14,6 +15,17 @@ TOKEN_URL = "/identity/api/v1/auth/token/"
 def fast_password_hasher(settings) -> None:
     """MD5 hashing for tests that create many users: the default hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class CountingHasher(MD5PasswordHasher):
+    """MD5, remembering the length of every password it hashes, to store or to check one."""
+
+    def __init__(self) -> None:
+        self.lengths: list[int] = []
+
+    def encode(self, password: str, salt: str) -> str:
+        self.lengths.append(len(password))
+        return super().encode(password, salt)
 
 
 @pytest.fixture
@@ -31,3 +43,10 @@ def sign_in(api_client, demo_users):
         return response.json()
 
     return obtain
+
+
+@pytest.fixture
+def hashed_lengths(settings, demo_users) -> list[int]:
+    """The length of each password hashed from now on (the demo users' hashes still verify)."""
+    settings.PASSWORD_HASHERS = ["tests.identity.conftest.CountingHasher"]
+    return get_hashers()[0].lengths

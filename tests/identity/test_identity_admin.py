@@ -1,8 +1,10 @@
 """identity's own admin: the roles of the person signing in decide what it shows and allows."""
 
 import pytest
+from django.conf import settings
 
 from apps.accounts.models import User
+from apps.accounts.passwords import MAXIMUM_PASSWORD_LENGTH, TOO_LONG
 from common.testing.events import published_data
 from tests.identity.conftest import DEMO_PASSWORD
 
@@ -16,6 +18,22 @@ def admin_as(client, demo_users):
         return client, response
 
     return sign_in
+
+
+@pytest.mark.usefixtures("https_only")
+def test_signing_in_over_https_gives_a_secure_http_only_same_site_session_cookie(
+    client, demo_users
+):
+    signed_in = client.post(
+        LOGIN_URL,
+        {"username": "admin@mercato.local", "password": DEMO_PASSWORD},
+        HTTP_HOST="testserver",
+        HTTP_X_FORWARDED_PROTO="https",
+    )
+
+    assert signed_in.status_code == 302, signed_in.content.decode()[-2000:]
+    cookie = signed_in.cookies[settings.SESSION_COOKIE_NAME]
+    assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
 
 
 def test_support_reads_users_but_cannot_save_one(admin_as):
@@ -68,3 +86,17 @@ def test_renaming_a_user_in_the_admin_announces_user_updated(admin_as):
     assert published_data("user.updated") == [
         {"user_id": str(customer.id), "email": customer.email, "full_name": "Cleo Renamed"}
     ]
+
+
+def test_the_admin_cannot_set_a_password_longer_than_sign_in_accepts(admin_as):
+    client, _ = admin_as("admin@mercato.local")
+    password = "Zq9!" * (MAXIMUM_PASSWORD_LENGTH // 4) + "x"
+
+    response = client.post(
+        "/identity/admin/accounts/user/add/",
+        {"email": "long@mercato.test", "password1": password, "password2": password},
+    )
+
+    assert response.status_code == 200, response.content[:500]
+    assert TOO_LONG in response.content.decode()
+    assert not User.objects.filter(email="long@mercato.test").exists()

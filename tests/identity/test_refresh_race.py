@@ -5,27 +5,17 @@ until the other refresh, having already passed the blacklist check, waits on Pos
 for the same row. Only the database's unique constraint can then tell the second one apart.
 """
 
-import threading
-import time
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from apps.accounts.models import User
 from apps.accounts.services import token_pair_for, token_refresh
 from apps.accounts.tokens import RefreshToken
 from common.api.errors import ApplicationError
-
-LOCK_WAIT_DEADLINE_SECONDS = 10
-
-
-def sessions_waiting_on_a_lock() -> int:
-    """Read from pg_locks: pg_stat_activity would show this transaction a snapshot taken once."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_locks WHERE NOT granted")
-        return cursor.fetchone()[0]
+from common.testing.races import start_late
 
 
 @pytest.mark.django_db(transaction=True)
@@ -40,17 +30,10 @@ def test_a_refresh_that_loses_the_race_for_the_blacklist_is_refused(fast_passwor
             outcome["late"] = "refreshed"
         except ApplicationError as error:
             outcome["late"] = error.code
-        finally:
-            connection.close()
 
     with transaction.atomic():
         RefreshToken(refresh).blacklist()  # the winner's write, not committed yet
-        late = threading.Thread(target=late_refresh)
-        late.start()
-        deadline = time.monotonic() + LOCK_WAIT_DEADLINE_SECONDS
-        while sessions_waiting_on_a_lock() == 0:
-            assert time.monotonic() < deadline, "the late refresh never reached the blacklist"
-            time.sleep(0.05)
+        late = start_late(late_refresh)
     late.join()
 
     assert outcome == {"late": "token_not_valid"}

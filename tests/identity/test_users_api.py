@@ -2,14 +2,17 @@
 
 import pytest
 
+from apps.accounts.api.serializers import MAXIMUM_SECRET_LENGTH
 from apps.accounts.models import User
-from tests.identity.conftest import DEMO_PASSWORD
+from apps.accounts.passwords import MAXIMUM_PASSWORD_LENGTH
+from tests.identity.conftest import DEMO_PASSWORD, TOKEN_URL
 
 REGISTER_URL = "/identity/api/v1/auth/register/"
 ME_URL = "/identity/api/v1/users/me/"
 PASSWORD_URL = "/identity/api/v1/users/me/password/"
 USERS_URL = "/identity/api/v1/users/"
 ROLES_URL = "/identity/api/v1/roles/"
+SERVICE_TOKEN_URL = "/identity/api/v1/auth/service-token/"
 
 
 @pytest.fixture
@@ -50,6 +53,122 @@ def test_an_email_already_registered_in_another_case_is_refused(api_client, demo
 
     assert response.status_code == 400
     assert response.json()["errors"] == {"email": ["An account with this e-mail already exists."]}
+
+
+def test_a_name_in_any_script_is_stored_as_sent(api_client, demo_users):
+    name = "Zoë 🍵 煎茶 Ωμέγα"
+
+    response = api_client.post(
+        REGISTER_URL,
+        {"email": "zoe@mercato.test", "password": "a-long-passphrase-7", "full_name": name},
+    )
+
+    assert response.status_code == 201, response.content
+    assert User.objects.get(email="zoe@mercato.test").full_name == name
+
+
+def test_a_10000_character_name_is_a_400_naming_it_and_its_maximum(api_client, demo_users):
+    response = api_client.post(
+        REGISTER_URL,
+        {
+            "email": "long@mercato.test",
+            "password": "a-long-passphrase-7",
+            "full_name": "é" * 10_000,
+        },
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        "full_name": ["Ensure this field has no more than 200 characters."]
+    }
+
+
+def test_an_email_longer_than_its_column_is_a_400_naming_it(api_client, demo_users):
+    email = "a" * 60 + "@" + ".".join(["b" * 63, "c" * 63, "d" * 63]) + ".test"
+
+    response = api_client.post(REGISTER_URL, {"email": email, "password": "a-long-passphrase-7"})
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {
+        "email": ["Ensure this field has no more than 254 characters."]
+    }
+
+
+def test_json_nested_a_thousand_levels_deep_is_a_400_at_register(api_client, demo_users):
+    body = '{"email": "deep@mercato.test", "password": ' + "[" * 1000 + "]" * 1000 + "}"
+
+    response = api_client.post(REGISTER_URL, body, content_type="application/json")
+
+    assert response.status_code == 400, response.content
+    assert response.json()["type"] == "urn:mercato:problem:parse_error"
+    assert not User.objects.filter(email="deep@mercato.test").exists()
+
+
+KIBIBYTE_PASSWORD = "Zq9!" * 256
+
+
+@pytest.mark.parametrize(
+    ("url", "body", "field", "maximum"),
+    [
+        pytest.param(
+            REGISTER_URL,
+            {"email": "long@mercato.test", "password": KIBIBYTE_PASSWORD},
+            "password",
+            MAXIMUM_PASSWORD_LENGTH,
+            id="register",
+        ),
+        pytest.param(
+            TOKEN_URL,
+            {"email": "customer@mercato.local", "password": "x" * 1_000_000},
+            "password",
+            MAXIMUM_PASSWORD_LENGTH,
+            id="sign-in with a 1 MB password",
+        ),
+        pytest.param(
+            PASSWORD_URL,
+            {"current_password": DEMO_PASSWORD, "new_password": KIBIBYTE_PASSWORD},
+            "new_password",
+            MAXIMUM_PASSWORD_LENGTH,
+            id="new password",
+        ),
+        pytest.param(
+            PASSWORD_URL,
+            {"current_password": KIBIBYTE_PASSWORD, "new_password": "another-long-phrase"},
+            "current_password",
+            MAXIMUM_PASSWORD_LENGTH,
+            id="current password",
+        ),
+        pytest.param(
+            SERVICE_TOKEN_URL,
+            {"client_id": "orders", "client_secret": "x" * 1_000_000},
+            "client_secret",
+            MAXIMUM_SECRET_LENGTH,
+            id="service client secret",
+        ),
+    ],
+)
+def test_a_password_over_the_cap_is_a_400_naming_it_before_any_hash(
+    as_user, hashed_lengths, url, body, field, maximum
+):
+    client = as_user("customer@mercato.local")
+
+    response = client.post(url, body, format="json")
+
+    assert response.status_code == 400, response.content[:500]
+    assert response.json()["errors"] == {
+        field: [f"Ensure this field has no more than {maximum} characters."]
+    }
+    assert [length for length in hashed_lengths if length > MAXIMUM_PASSWORD_LENGTH] == []
+    assert not User.objects.filter(email="long@mercato.test").exists()
+
+
+def test_a_password_as_long_as_the_cap_registers(api_client, demo_users):
+    password = "Zq9!" * (MAXIMUM_PASSWORD_LENGTH // 4)
+
+    response = api_client.post(REGISTER_URL, {"email": "cap@mercato.test", "password": password})
+
+    assert response.status_code == 201, response.content
+    assert User.objects.get(email="cap@mercato.test").check_password(password)
 
 
 def test_a_customer_reads_and_renames_themself(as_user):

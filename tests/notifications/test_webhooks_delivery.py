@@ -207,22 +207,6 @@ def test_an_event_handled_while_the_broker_is_down_keeps_its_delivery_for_the_sw
     assert len(webhook_receiver.requests) == 1
 
 
-def test_an_endpoint_that_turned_private_is_refused_at_delivery_time(
-    endpoint, webhook_receiver, customer_id, settings, django_capture_on_commit_callbacks
-):
-    settings.WEBHOOK_ALLOW_PRIVATE_TARGETS = False  # as if its DNS now answered 127.0.0.1
-    settings.WEBHOOK_MAX_ATTEMPTS = 1
-
-    deliver_order_event("order.confirmed", customer_id, django_capture_on_commit_callbacks)
-
-    delivery = WebhookDelivery.objects.get()
-    (attempt,) = delivery.attempt_log.all()
-    assert webhook_receiver.requests == []
-    assert delivery.status == DeliveryStatus.FAILED
-    assert attempt.response_status is None
-    assert attempt.error == "127.0.0.1 is not a public address."
-
-
 def test_an_unreachable_endpoint_logs_the_connection_error(
     customer_id, settings, django_capture_on_commit_callbacks
 ):

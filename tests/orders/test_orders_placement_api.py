@@ -115,6 +115,28 @@ def test_catalog_is_asked_once_with_the_service_token(place, catalog_stub, two_p
             "lines.0.quantity",
         ),
         ({"lines": [{"product_id": str(uuid.uuid4()), "quantity": 1}]}, "payment_method"),
+        (
+            {
+                "lines": [{"product_id": str(uuid.uuid4()), "quantity": 10**12}],
+                "payment_method": "x",
+            },
+            "lines.0.quantity",
+        ),
+        (
+            {"lines": [{"product_id": str(uuid.uuid4()), "quantity": 1.5}], "payment_method": "x"},
+            "lines.0.quantity",
+        ),
+        (
+            {
+                "lines": [{"product_id": str(uuid.uuid4()), "quantity": 1}],
+                "payment_method": "é" * 10_000,
+            },
+            "payment_method",
+        ),
+        (
+            {"lines": [{"product_id": "\x00", "quantity": 1}], "payment_method": "pm_card_ok"},
+            "lines.0.product_id",
+        ),
     ],
 )
 def test_malformed_input_is_a_400_naming_the_field(place, catalog_stub, body, field):
@@ -123,6 +145,25 @@ def test_malformed_input_is_a_400_naming_the_field(place, catalog_stub, body, fi
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert list(response.json()["errors"]) == [field]
+    assert catalog_stub.price_requests() == []
+
+
+def test_json_nested_a_thousand_levels_deep_is_a_400_and_places_nothing(
+    api_client, customer, catalog_stub
+):
+    body = '{"payment_method": "pm_card_ok", "lines": ' + "[" * 1000 + "]" * 1000 + "}"
+
+    response = api_client.post(
+        ORDERS_URL,
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex,
+        **customer.headers,
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["type"] == "urn:mercato:problem:parse_error"
+    assert not Order.objects.exists()
     assert catalog_stub.price_requests() == []
 
 
@@ -151,6 +192,18 @@ def test_unknown_and_inactive_products_are_a_400_naming_them(place, catalog_stub
     assert str(tea) not in message
     assert Order.objects.count() == 0
     assert published() == []
+
+
+def test_a_total_past_what_an_order_holds_is_a_400_naming_lines(place, catalog_stub):
+    dearest = uuid.uuid4()
+    catalog_stub.add(dearest, price="9999999999.99")
+
+    response = place(order_of((dearest, 2)))
+
+    assert response.status_code == 400, response.content
+    assert response.json()["type"] == "urn:mercato:problem:total_too_large"
+    assert list(response.json()["errors"]) == ["lines"]
+    assert not Order.objects.exists()
 
 
 def test_products_in_two_currencies_are_a_400(place, catalog_stub, two_products):

@@ -111,6 +111,26 @@ def test_an_export_filters_by_creation_time(api_client, caller, django_capture_o
     assert [row["id"] for row in rows(export.content)] == [str(recent.id)]
 
 
+@pytest.mark.parametrize(
+    ("filters", "field"),
+    [
+        ({"created_after": "yesterday"}, "created_after"),
+        ({"created_after": "0001-01-01T00:00:00+05:00"}, "created_after"),
+        ({"created_before": "10000-01-01T00:00:00Z"}, "created_before"),
+        ({"created_before": "2026-02-30T00:00:00Z"}, "created_before"),
+        ({"status": "pending"}, "status"),
+    ],
+)
+def test_a_filter_that_is_no_time_or_status_is_a_400_naming_it_and_no_job(
+    api_client, caller, filters, field
+):
+    response = api_client.post(EXPORTS_URL, filters, **caller(*FINANCE_SCOPES).headers)
+
+    assert response.status_code == 400, response.content
+    assert list(response.json()["errors"]) == [field]
+    assert not OrderExport.objects.exists()
+
+
 def test_an_export_job_runs_once():
     order_in(OrderStatus.CONFIRMED)
     export = OrderExport.objects.create(requested_by="finance-1")

@@ -8,11 +8,14 @@ from rest_framework.response import Response
 
 from apps.accounts import services
 from apps.accounts.api.serializers import (
+    MAXIMUM_SECRET_LENGTH,
     AccessTokenOutput,
     RefreshInput,
     RoleOutput,
     TokenPairOutput,
     UserOutput,
+    email_field,
+    password_field,
 )
 from apps.accounts.keys import jwks
 from apps.accounts.models import Role
@@ -33,8 +36,8 @@ class SignInApi(ServiceApi):
 
 class RegisterApi(SignInApi):
     class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
-        password = serializers.CharField(write_only=True)
+        email = email_field()
+        password = password_field()
         full_name = serializers.CharField(max_length=200, required=False, default="")
 
     @extend_schema(request=InputSerializer, responses={201: UserOutput})
@@ -48,8 +51,8 @@ class TokenObtainApi(SignInApi):
     check the password, so a locked account is refused."""
 
     class InputSerializer(serializers.Serializer):
-        email = serializers.EmailField()
-        password = serializers.CharField(write_only=True)
+        email = email_field()
+        password = password_field()
 
     @extend_schema(request=InputSerializer, responses=TokenPairOutput)
     def post(self, request):
@@ -77,7 +80,7 @@ class ServiceTokenApi(SignInApi):
 
     class InputSerializer(serializers.Serializer):
         client_id = serializers.SlugField()
-        client_secret = serializers.CharField(write_only=True)
+        client_secret = password_field(max_length=MAXIMUM_SECRET_LENGTH)
 
     @extend_schema(request=InputSerializer, responses=AccessTokenOutput)
     def post(self, request):
@@ -112,8 +115,8 @@ class MyPasswordApi(ServiceApi):
     required_scopes = {"post": AUTHENTICATED}
 
     class InputSerializer(serializers.Serializer):
-        current_password = serializers.CharField(write_only=True)
-        new_password = serializers.CharField(write_only=True)
+        current_password = password_field()
+        new_password = password_field()
 
     @extend_schema(request=InputSerializer, responses={204: None})
     def post(self, request):

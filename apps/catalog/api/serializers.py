@@ -2,11 +2,29 @@
 
 import uuid
 
+from django.core.validators import slug_re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from apps.catalog.models import Category, Product, ProductImport, ProductImportError
+from apps.catalog.models import (
+    CURRENCIES,
+    NOT_A_CURRENCY,
+    Category,
+    Product,
+    ProductImport,
+    ProductImportError,
+)
 from apps.catalog.selectors import category_list
+
+
+def currency_field(**kwargs) -> serializers.ChoiceField:
+    """A product's currency on writes; the schema lists every code it accepts."""
+    return serializers.ChoiceField(
+        choices=sorted(CURRENCIES),
+        error_messages={"invalid_choice": NOT_A_CURRENCY},
+        help_text="An ISO 4217 currency with two decimal places.",
+        **kwargs,
+    )
 
 
 class CategoryOutput(serializers.ModelSerializer):
@@ -46,6 +64,8 @@ class CategoryReference(serializers.Field):
         try:
             lookup: dict[str, object] = {"id": uuid.UUID(data)}
         except ValueError:
+            if not slug_re.fullmatch(data):
+                self.fail("unknown")
             lookup = {"slug": data}
         category = category_list().filter(**lookup).first()
         if category is None:

@@ -16,6 +16,7 @@ from apps.catalog.api.serializers import (
     InternalPriceListOutput,
     ProductImportOutput,
     ProductOutput,
+    currency_field,
 )
 from apps.catalog.models import Category, Product
 from apps.catalog.scopes import IMPORT_RUN, PRICE_READ_INTERNAL, PRODUCT_WRITE
@@ -25,11 +26,15 @@ from apps.catalog.selectors import (
     product_list,
     product_price_list,
 )
+from apps.inventory.models import MAXIMUM_STOCK
+from common.api.errors import ApplicationError
 from common.api.views import EditableDetailApi, ListCreateApi, ServiceApi, validated
 
 # One order's worth of lines and then some; the query string stays far below URL limits.
 MAXIMUM_PRICE_IDS = 100
+# The whole upload, file and form: refused from its Content-Length before any of it is read.
 MAXIMUM_IMPORT_BYTES = 10 * 2**20
+IMPORT_TOO_LARGE = f"The upload is larger than {MAXIMUM_IMPORT_BYTES // 2**20} MiB."
 
 
 class ProductInput(serializers.Serializer):
@@ -38,13 +43,13 @@ class ProductInput(serializers.Serializer):
     slug = serializers.SlugField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
     price = serializers.DecimalField(max_digits=12, decimal_places=2, min_value=0)
-    currency = serializers.RegexField(r"^[A-Z]{3}$", required=False)
+    currency = currency_field(required=False)
     category = CategoryReference()
     is_active = serializers.BooleanField(required=False)
 
 
 class ProductCreateInput(ProductInput):
-    initial_stock = serializers.IntegerField(min_value=0, required=False)
+    initial_stock = serializers.IntegerField(min_value=0, max_value=MAXIMUM_STOCK, required=False)
 
 
 class CategoryInput(serializers.Serializer):
@@ -172,20 +177,27 @@ class ProductImportListApi(generics.ListAPIView):
         )
 
         def validate_file(self, upload) -> str:
-            if upload.size > MAXIMUM_IMPORT_BYTES:
-                raise serializers.ValidationError(
-                    f"The file is larger than {MAXIMUM_IMPORT_BYTES // 2**20} MiB."
-                )
             try:
-                return upload.read().decode("utf-8-sig")
+                text = upload.read().decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise serializers.ValidationError("The file is not UTF-8 text.") from None
+            if (position := text.find("\x00")) >= 0:
+                line = text.count("\n", 0, position) + 1
+                raise serializers.ValidationError(f"Line {line} holds a NUL character.")
+            return text
 
     @extend_schema(
         request={"multipart/form-data": InputSerializer},
         responses={202: ProductImportOutput},
     )
     def post(self, request):
+        if int(request.META.get("CONTENT_LENGTH") or 0) > MAXIMUM_IMPORT_BYTES:
+            raise ApplicationError(
+                IMPORT_TOO_LARGE,
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+                code="request_too_large",
+                errors={"file": [IMPORT_TOO_LARGE]},
+            )
         source = validated(self.InputSerializer, request)["file"]
         product_import = services.product_import_start(
             source=source, file_name=request.data["file"].name, requested_by=request.user.id

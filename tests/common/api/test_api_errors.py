@@ -7,6 +7,7 @@ from django.db import connection
 from django.http import Http404
 from django.urls import path
 from rest_framework import serializers
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from common.api.errors import SERVER_ERROR_DETAIL, ApplicationError, field_errors
@@ -53,6 +54,13 @@ class OrderInputApi(PublicApi):
         return Response({"ok": True})
 
 
+class UploadApi(PublicApi):
+    parser_classes = [MultiPartParser]
+
+    def post(self, request):
+        return Response({"fields": len(request.data)})
+
+
 class CrashingApi(PublicApi):
     def get(self, request):
         raise RuntimeError(LEAKY_MESSAGE)
@@ -90,6 +98,7 @@ urlpatterns = [
     path("out-of-stock/", OutOfStockApi.as_view()),
     path("plain/", PlainApplicationErrorApi.as_view()),
     path("orders/", OrderInputApi.as_view()),
+    path("upload/", UploadApi.as_view()),
     path("crash/", CrashingApi.as_view()),
     path("django-404/", DjangoNotFoundApi.as_view()),
     path("django-403/", DjangoPermissionDeniedApi.as_view()),
@@ -215,3 +224,24 @@ def test_an_error_after_a_write_leaves_nothing_behind_in_an_atomic_request(api_c
 
     assert response.status_code in (409, 500)
     assert not Group.objects.filter(name=HALF_WRITTEN).exists()
+
+
+def test_a_json_body_over_the_size_limit_is_a_413_problem(api_client, settings):
+    twenty_megabytes = '{"email": "' + "x" * 20_000_000 + '"}'
+
+    response = api_client.post("/orders/", twenty_megabytes, content_type="application/json")
+
+    assert response.status_code == 413, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "urn:mercato:problem:request_too_large"
+    assert str(settings.DATA_UPLOAD_MAX_MEMORY_SIZE) in response.json()["detail"]
+
+
+def test_a_form_with_more_fields_than_django_reads_is_a_400_problem(api_client, settings):
+    fields = {f"field{number}": "x" for number in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+
+    response = api_client.post("/upload/", fields, format="multipart")
+
+    assert response.status_code == 400, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["type"] == "urn:mercato:problem:parse_error"

@@ -49,7 +49,11 @@ def test_page_size_is_capped_at_100(api_client):
     assert api_client.get("/numbers/", {"page_size": 500}).json()["results"] == ITEMS[:100]
 
 
-@pytest.mark.parametrize("page", ["9", "0", "abc"])
+def test_a_page_size_past_any_integer_column_is_capped_too(api_client):
+    assert api_client.get("/numbers/", {"page_size": "9" * 30}).json()["results"] == ITEMS[:100]
+
+
+@pytest.mark.parametrize("page", ["9", "0", "abc", "9" * 30, "\x00"])
 def test_a_page_that_does_not_exist_is_a_400_naming_page(api_client, page):
     response = api_client.get("/numbers/", {"page": page})
 
