@@ -122,13 +122,14 @@ def send_to_broker(envelopes: list[Envelope]) -> None:
 
 @contextmanager
 def routing_checked(producer: Producer, queues: list[Queue]) -> Iterator[list[str]]:
-    """Makes a send that reached no queue fail instead of vanishing.
+    """Makes a send that missed its queues fail instead of vanishing.
 
     On RabbitMQ events go out `mandatory` (with publisher confirms, CELERY_BROKER_TRANSPORT_OPTIONS)
-    and the broker's returns are collected in the list yielded. On Redis, kombu routes by binding
-    sets kept in Redis itself, which a Redis restarted empty has lost while the producer's cache
-    still counts them declared; every binding missing is declared again first (one SMEMBERS when
-    none is), and a Redis that restarted while the batch went out fails the batch."""
+    and the broker's returns (a message no queue took) are collected in the list yielded; its
+    bindings are durable. On Redis, kombu routes by binding sets kept in Redis itself, which a
+    Redis restarted empty has lost while this process still counts them declared: every binding
+    missing is written again before the batch (an INFO and an SMEMBERS; an INFO after it), and a
+    Redis that restarted while the batch went out fails the batch."""
     # kombu's stubs type the channel as any channel; these are the transports' own.
     channel: Any = producer.channel
     driver_type = cast(Connection, producer.connection).transport.driver_type
@@ -151,9 +152,8 @@ def routing_checked(producer: Producer, queues: list[Queue]) -> Iterator[list[st
     run_id = server.info("server")["run_id"]
     bound = {(routing_key, queue) for routing_key, _, queue in channel.get_table(EXCHANGE.name)}
     for queue in queues:
-        for key in {b.routing_key for b in queue.bindings} - {
-            k for k, q in bound if q == queue.name
-        }:
+        present = {routing_key for routing_key, name in bound if name == queue.name}
+        for key in sorted({b.routing_key for b in queue.bindings} - present):
             logger.warning("event_binding_declared_again", queue=queue.name, routing_key=key)
             # Below kombu's in-process record of declared bindings, which still lists it: the
             # transport's own write of one binding to Redis.
@@ -167,4 +167,4 @@ def routing_checked(producer: Producer, queues: list[Queue]) -> Iterator[list[st
 
 
 class EventNotRouted(Exception):
-    """An event reached none, or not all, of its subscribers' queues: it must be sent again."""
+    """An event may have missed its subscribers' queues: its batch must be sent again."""
