@@ -44,3 +44,7 @@ def events_queue(service: str) -> Queue:
 
 def subscriber_queues() -> list[Queue]:
     return [events_queue(service) for service, types in SUBSCRIPTIONS.items() if types]
+
+
+def subscribers_of(event_type: str) -> list[str]:
+    return [service for service, types in SUBSCRIPTIONS.items() if event_type in types]

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.api.errors.DatabaseUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -115,7 +116,8 @@ DEPENDENCY_TIMEOUT_SECONDS = 0.5
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Fails open: a Redis outage turns throttling off instead of failing requests.
+        "BACKEND": "common.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": SERVICE_NAME,
         "OPTIONS": {
@@ -222,6 +224,9 @@ CELERY_BEAT_SCHEDULE = {
 # row committed); the services that run jobs resend it from beat at the same interval.
 JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
 OUTBOX_RETENTION_DAYS = environment.integer("OUTBOX_RETENTION_DAYS", default=7, minimum=1)
+# When the broker lost what it held, events published this recently are sent again: longer than
+# any event waits in a queue.
+OUTBOX_REPLAY_SECONDS = environment.integer("OUTBOX_REPLAY_SECONDS", default=600, minimum=1)
 INBOX_RETENTION_DAYS = environment.integer("INBOX_RETENTION_DAYS", default=30, minimum=1)
 EVENT_HANDLER_MAX_ATTEMPTS = environment.integer("EVENT_HANDLER_MAX_ATTEMPTS", default=8, minimum=1)
 EVENT_RETRY_BACKOFF_SECONDS = environment.integer(
@@ -234,7 +239,9 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # A task held by a killed worker comes back after this long on Redis: longer than the slowest
 # task, short enough that a crash costs minutes, not the default hour.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# confirm_publish (RabbitMQ; Redis ignores it): every send waits for the broker's ack, so a send
+# the broker did not take raises instead of vanishing (common/events/outbox.py relies on it).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600, "confirm_publish": True}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 

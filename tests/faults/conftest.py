@@ -8,18 +8,27 @@ from collections.abc import Iterator
 import pytest
 import requests
 
+from common.testing.servers import HttpStub
 from tests.e2e.conftest import Platform, started_platform
 from tests.e2e.listeners import MailCatcher, TcpSwitch
-from tests.e2e.shop import Shop
+from tests.e2e.shop import Shop, eventually
 from tests.faults.report import ReliabilityReport
-from tests.faults.servers import RedisServer, database_switch
+from tests.faults.servers import (
+    DATABASE_FAULT_SERVICE,
+    PROVIDER_PATIENCE,
+    RedisServer,
+    database_switch,
+)
 
 BASE_PORT = 19000
 DATABASES = "faults"
-# The service whose PostgreSQL the suite can take away, through its own <SERVICE>_DATABASE_URL.
-DATABASE_FAULT_SERVICE = "orders"
 # Orders of one unit each: enough that no load of the suite runs out.
 LOAD_STOCK = 1000
+WARM_UP_ORDERS = 6
+# A platform whose Redis lost its messages sends again the events of this last while: its queues
+# never hold an event longer than seconds, and replaying every event of the session would only
+# slow its recovery.
+REPLAY_SECONDS = "30"
 REPORT_NOTES = [
     "A broker outage while background jobs are asked for (an import and an export accepted, "
     "then finished once the broker is back) is covered by `tests/e2e/test_jobs.py`, on Redis and "
@@ -63,7 +72,19 @@ def mail() -> Iterator[MailCatcher]:
 
 
 @pytest.fixture(scope="session")
-def platform(tmp_path_factory, redis_server, database_relay, mail) -> Iterator[Platform]:
+def payment_provider() -> Iterator[HttpStub]:
+    """The far end of the sandbox payment provider: answers every call at once until a test
+    makes it stall (`delay`)."""
+    stub = HttpStub()
+    stub.on("POST", None, (204, None))
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(
+    tmp_path_factory, redis_server, database_relay, mail, payment_provider
+) -> Iterator[Platform]:
     running = started_platform(
         tmp_path_factory.mktemp("mercato-faults"),
         databases=DATABASES,
@@ -71,11 +92,34 @@ def platform(tmp_path_factory, redis_server, database_relay, mail) -> Iterator[P
         broker_url=redis_server.url,
         mail=mail,
         REDIS_URL=redis_server.url,
+        PAYMENTS_SANDBOX_URL=payment_provider.url("/provider"),
+        OUTBOX_REPLAY_SECONDS=REPLAY_SECONDS,
+        **PROVIDER_PATIENCE,
         **{f"{DATABASE_FAULT_SERVICE.upper()}_DATABASE_URL": database_relay.url},
     )
+    warm_up(running)
     yield running
     if running.process.poll() is None:
         running.stop()
+
+
+def warm_up(platform: Platform) -> None:
+    """Places orders until WARM_UP_ORDERS in a row are accepted: each of orders' web processes
+    fetches its service token with its first priced order, and on a loaded machine identity can
+    take longer than orders waits to hash the secret. Faults start on a platform that has served."""
+    with requests.Session() as http:
+        shop = Shop(platform, http)
+        customer = shop.new_customer()
+        product_id = shop.new_product(on_hand=LOAD_STOCK)
+        accepted = 0
+
+        def placed_in_a_row() -> bool:
+            nonlocal accepted
+            placed = shop.place(customer["token"], [(product_id, 1)], "pm_card_ok")
+            accepted = accepted + 1 if placed.status_code == 201 else 0
+            return accepted >= WARM_UP_ORDERS
+
+        eventually(placed_in_a_row, timeout=90, every=0.2, what="orders accepted in a row")
 
 
 @pytest.fixture
