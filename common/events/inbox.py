@@ -31,7 +31,6 @@ from common.events.models import DeadLetter, InboxEntry
 from common.events.types import InvalidEvent
 
 RETRY_TASK = "mercato.events.retry"
-MAXIMUM_BACKOFF_SECONDS = 600
 INVALID_EVENT = "invalid_event"
 RETRY_NOT_QUEUED = "The broker refused the retry; the last error was"
 REPLAY_FAILED = "The handler failed again; the dead letter keeps the new error."
@@ -120,7 +119,7 @@ def event_handle(
             countdown=get_exponential_backoff_interval(
                 factor=settings.EVENT_RETRY_BACKOFF_SECONDS,
                 retries=attempt - 1,
-                maximum=MAXIMUM_BACKOFF_SECONDS,
+                maximum=settings.TASK_COUNTDOWN_MAXIMUM_SECONDS,
                 full_jitter=True,
             ),
         )
