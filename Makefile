@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 SERVICES := identity catalog orders payments notifications
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq >/dev/null
 
-.PHONY: run test lint format install chart browser bench
+.PHONY: run test lint format install chart browser bench faults
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ browser:
 chart: install
 	$(BIN)/python -m pytest tests/deploy --ds=services.catalog.settings
 
+# Faults injected into a running platform under load; writes docs/reliability.md.
+faults: install
+	RELIABILITY_REPORT=docs/reliability.md $(BIN)/python -m pytest tests/faults --ds=services.catalog.settings
+
 # Speed targets, printed as ratios against a baseline measured in the same run.
 bench: install
 	$(BIN)/python bench/tokens.py
@@ -57,3 +61,4 @@ test: lint browser
 	$(MAKE) --no-print-directory chart
 	$(BIN)/python -m pytest tests/e2e --ds=services.catalog.settings
 	E2E_BROKER=rabbitmq $(BIN)/python -m pytest tests/e2e --ds=services.catalog.settings
+	$(MAKE) --no-print-directory faults

@@ -14,6 +14,9 @@ from rest_framework.views import exception_handler, set_rollback
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:mercato:problem:"
 SERVER_ERROR_DETAIL = "The server failed to handle this request; it has been logged."
+# What every 503 tells a client to wait before trying again: outages the platform rides out
+# (a dependency's breaker, a database restarting) last seconds, and retrying sooner only adds load.
+RETRY_AFTER_SECONDS = 5
 
 logger = structlog.get_logger(__name__)
 
@@ -91,6 +94,13 @@ def field_errors(detail: ErrorDetail, prefix: str = "") -> dict[str, list[str]]:
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every error leaves as problem+json, unexpected ones as a 500."""
+    response = problem_response(exc, context)
+    if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def problem_response(exc: Exception, context: dict[str, Any]) -> Response:
     request = context["request"]
     if isinstance(exc, ApplicationError):
         set_rollback()  # as DRF does for its own errors: an atomic request must not commit

@@ -1,5 +1,6 @@
 """A REST client of the platform, as a shop's app or an operator's script would be: HTTP only."""
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -37,7 +38,7 @@ class Shop:
         self.platform = platform
         self.http = http
 
-    def call(self, method: str, service: str, path: str, *, token: str = "", **options):
+    def call(self, method: str, service: str, path: str, *, token: str = "", timeout=30, **options):
         headers = options.pop("headers", {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -45,7 +46,7 @@ class Shop:
             method,
             self.platform.url(service, f"/{service}/api/v1/{path}"),
             headers=headers,
-            timeout=30,
+            timeout=timeout,
             **options,
         )
 
@@ -99,7 +100,9 @@ class Shop:
         assert response.status_code == 200, response.text
         return response.json()
 
-    def place(self, token: str, lines: list[tuple[str, int]], payment_method: str, key=None):
+    def place(
+        self, token: str, lines: list[tuple[str, int]], payment_method: str, key=None, **options
+    ):
         return self.call(
             "POST",
             "orders",
@@ -110,6 +113,7 @@ class Shop:
                 "lines": [{"product_id": p, "quantity": q} for p, q in lines],
                 "payment_method": payment_method,
             },
+            **options,
         )
 
     def order(self, token: str, order_id: str) -> dict:
@@ -142,6 +146,41 @@ class Shop:
         )
         assert response.status_code == 201, response.text
         return response.json()
+
+
+class StockWatch:
+    """Reads a product's stock every `every` seconds while a test runs, keeping every reading,
+    and every failed read as what was seen (a fault test reads through outages)."""
+
+    def __init__(self, shop: Shop, product_id: str, *, every: float = 0.02) -> None:
+        self.readings: list[dict] = []
+        self.failures: list[str] = []
+        self.running = True
+        self.every = every
+        self.thread = threading.Thread(target=self._watch, args=(shop, product_id))
+
+    def _watch(self, shop: Shop, product_id: str) -> None:
+        with requests.Session() as http:
+            reader = Shop(shop.platform, http)
+            while self.running:
+                try:
+                    response = reader.call("GET", "catalog", f"stock/{product_id}/")
+                except requests.RequestException as error:
+                    self.failures.append(repr(error))
+                else:
+                    if response.status_code == 200:
+                        self.readings.append(response.json())
+                    else:
+                        self.failures.append(f"{response.status_code} {response.text[:300]}")
+                time.sleep(self.every)
+
+    def __enter__(self) -> "StockWatch":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.running = False
+        self.thread.join()
 
 
 def admin_login(
