@@ -2,7 +2,7 @@
 
 A handler runs in one transaction with its inbox row, so a redelivered event finds the row
 and changes nothing. A failing handler is retried with exponential backoff and full jitter on
-the service's own queue (never through the exchange, which would reach every subscriber), then
+the service's own queue (never through the relay, which would reach every subscriber), then
 lands in the dead-letter table.
 
 Each handler declares a key that names it in the inbox and the dead letters, so renaming or

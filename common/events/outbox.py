@@ -17,7 +17,7 @@ from django.utils import timezone
 from common.celery import connected_producer
 from common.events.envelope import Envelope, envelope_for
 from common.events.models import OutboxEvent
-from common.events.subscriptions import EXCHANGE, subscriber_queues
+from common.events.subscriptions import events_queue, subscribers_of
 
 CONSUME_TASK = "mercato.events.consume"
 RELAY_BATCH_SIZE = 200
@@ -71,21 +71,23 @@ def outbox_relay(*, event_ids: list[uuid.UUID] | None = None) -> int:
 
 
 def send_to_broker(envelopes: list[Envelope]) -> None:
-    """One message per event to `mercato.events`, routed by type, after declaring every
-    subscriber's queue (kombu caches declarations per connection)."""
+    """One message per event and subscriber, straight into that subscriber's queue (declared
+    first; kombu caches declarations per connection).
+
+    Not one message to the exchange for it to copy: on Redis, kombu's copies all carry one
+    delivery tag, under which it keeps a single record for redelivery, so the first subscriber to
+    acknowledge its copy erased the record another's crashed worker needed to get its own back."""
     # A test setting: every event goes out twice, to prove consumers are idempotent.
     copies = 2 if settings.EVENTS_PUBLISH_TWICE else 1
-    queues = subscriber_queues()
     with connected_producer() as producer:
         for envelope in envelopes:
-            for _ in range(copies):
-                current_app.send_task(
-                    CONSUME_TASK,
-                    args=[envelope],
-                    # The stubs say a name; Celery hands the Exchange on to kombu, which takes both.
-                    exchange=EXCHANGE,  # type: ignore[arg-type]
-                    routing_key=envelope["type"],
-                    declare=queues,
-                    producer=producer,
-                    retry=False,
-                )
+            for service in subscribers_of(envelope["type"]):
+                for _ in range(copies):
+                    current_app.send_task(
+                        CONSUME_TASK,
+                        args=[envelope],
+                        # The stubs say a name; Celery takes the Queue itself, declared as is.
+                        queue=events_queue(service),  # type: ignore[arg-type]
+                        producer=producer,
+                        retry=False,
+                    )

@@ -77,7 +77,7 @@ def test_one_publish_reaches_the_queue_of_every_subscriber_and_no_other(
 @pytest.fixture
 def redis_broker_never_used():
     """The current Celery app, for one test, is one whose broker is a real Redis database no
-    process has touched: no queue, exchange or binding exists there yet."""
+    process has touched: no queue exists there yet."""
     previous = current_app._get_current_object()
     app = Celery("first-start", broker=broker_url_from_redis(os.environ["REDIS_URL"], database=13))
     app.set_current()
@@ -91,13 +91,32 @@ def redis_broker_never_used():
 
 
 def test_on_redis_an_event_waits_for_subscribers_that_never_ran(redis_broker_never_used):
-    """kombu on Redis keeps a topic binding only once its queue is declared: the relay declares
-    every subscriber's queue itself, or this event would be dropped."""
+    """No worker has declared orders' queue yet: the relay declares it, and the event waits."""
     event = publish("stock.reserved", event_data("stock.reserved"))
 
     outbox_relay()
 
     assert [envelope["id"] for envelope in drain("orders")] == [str(event.id)]
+
+
+def test_on_redis_a_copy_held_by_a_killed_worker_comes_back_though_another_subscriber_acked_its(
+    redis_broker_never_used,
+):
+    """catalog and notifications both get order.created; notifications' worker acknowledges its
+    copy while catalog's is killed holding its own, which must then come back to catalog."""
+    event = publish("order.created", event_data("order.created"))
+    outbox_relay()
+
+    with redis_broker_never_used.connection_for_read() as connection:
+        catalog, notifications = (
+            events_queue(service)(connection.channel()) for service in ("catalog", "notifications")
+        )
+        held = catalog.get(no_ack=False)
+        notifications.get(no_ack=False).ack()
+        held.reject(requeue=True)
+
+    assert [envelope["id"] for envelope in drain("catalog")] == [str(event.id)]
+    assert drain("notifications") == []
 
 
 def test_a_failed_send_leaves_the_rows_for_the_sweep_and_the_request_goes_on(
