@@ -158,7 +158,7 @@ def test_each_services_worker_child_killed_mid_load_loses_no_order(
     shop, product_id, broker, reliability
 ):
     outcome, replaced = crash_under_load(
-        shop, product_id, kill=kill_children, seconds=12, bound=CHILD_BOUND_SECONDS
+        shop, product_id, kill=kill_children, seconds=8, bound=CHILD_BOUND_SECONDS
     )
     reliability.record(
         fault=f"each Celery worker's prefork child killed ({broker})",
@@ -179,7 +179,7 @@ def test_each_services_worker_main_process_killed_mid_load_is_restarted_and_lose
 ):
     bound = MAIN_BOUND_SECONDS[broker]
     outcome, restarted = crash_under_load(
-        shop, product_id, kill=kill_mains, seconds=20, bound=bound
+        shop, product_id, kill=kill_mains, seconds=12, bound=bound
     )
     reliability.record(
         fault=f"each Celery worker's main process killed ({broker})",
