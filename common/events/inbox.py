@@ -24,7 +24,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from common.api.errors import ApplicationError
+from common.api.errors import DATABASE_UNAVAILABLE_ERRORS, ApplicationError
 from common.celery import enqueue
 from common.events.envelope import Event, handling
 from common.events.models import DeadLetter, InboxEntry
@@ -104,6 +104,10 @@ def event_handle(
     handler_name = handler_key(handler_name)
     try:
         handler_apply(event=event, handler_name=handler_name)
+    except DATABASE_UNAVAILABLE_ERRORS:
+        # Not the handler's failure: nothing can be recorded, not even a dead letter. The task
+        # retries the delivery until the database is back, spending none of the handler's attempts.
+        raise
     except Exception as error:
         logger.warning("event_handler_failed", handler=handler_name, attempt=attempt, exc_info=True)
         if attempt >= settings.EVENT_HANDLER_MAX_ATTEMPTS:

@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.api.errors.DatabaseUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -115,7 +116,8 @@ DEPENDENCY_TIMEOUT_SECONDS = 0.5
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Fails open: a Redis outage turns throttling off instead of failing requests.
+        "BACKEND": "common.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": SERVICE_NAME,
         "OPTIONS": {
@@ -222,6 +224,9 @@ CELERY_BEAT_SCHEDULE = {
 # row committed); the services that run jobs resend it from beat at the same interval.
 JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
 OUTBOX_RETENTION_DAYS = environment.integer("OUTBOX_RETENTION_DAYS", default=7, minimum=1)
+# When the broker lost what it held, events published this recently are sent again: longer than
+# any event waits in a queue.
+OUTBOX_REPLAY_SECONDS = environment.integer("OUTBOX_REPLAY_SECONDS", default=600, minimum=1)
 INBOX_RETENTION_DAYS = environment.integer("INBOX_RETENTION_DAYS", default=30, minimum=1)
 EVENT_HANDLER_MAX_ATTEMPTS = environment.integer("EVENT_HANDLER_MAX_ATTEMPTS", default=8, minimum=1)
 EVENT_RETRY_BACKOFF_SECONDS = environment.integer(
@@ -241,10 +246,13 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 BROKER_VISIBILITY_TIMEOUT_SECONDS = environment.integer(
     "BROKER_VISIBILITY_TIMEOUT_SECONDS", default=60, minimum=10
 )
+# confirm_publish (RabbitMQ; Redis ignores it): every send waits for the broker's ack, so a send
+# the broker did not take raises instead of vanishing (common/events/outbox.py relies on it).
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
     "unacked_restore_interval": 5,
     "unacked_restore_throttle": 1,
+    "confirm_publish": True,
 }
 CELERY_BROKER_HEARTBEAT = 30
 # A worker holds a task's message while it waits out its countdown: no wait may come near the

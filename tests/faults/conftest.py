@@ -10,11 +10,17 @@ import pytest
 import requests
 
 from common.settings.environment import integer
+from common.testing.servers import HttpStub
 from tests.e2e.conftest import Platform, fresh_broker, started_platform
 from tests.e2e.listeners import MailCatcher, TcpSwitch
-from tests.e2e.shop import Shop
+from tests.e2e.shop import Shop, eventually
 from tests.faults.report import ReliabilityReport
-from tests.faults.servers import RedisServer, database_switch
+from tests.faults.servers import (
+    DATABASE_FAULT_SERVICE,
+    PROVIDER_PATIENCE,
+    RedisServer,
+    database_switch,
+)
 
 # Where the suite's platforms listen and what their databases are called: set apart, two runs
 # of the suite can share a machine.
@@ -23,10 +29,13 @@ DATABASES = os.environ.get("FAULTS_DATABASES") or "faults"
 # Redis hands a killed worker's tasks to another once they are this old (60 s by default): short
 # here so that the crash faults fit the suite's time; their bounds scale with it.
 VISIBILITY_TIMEOUT_SECONDS = 10
-# The service whose PostgreSQL the suite can take away, through its own <SERVICE>_DATABASE_URL.
-DATABASE_FAULT_SERVICE = "orders"
 # Orders of one unit each: enough that no load of the suite runs out.
 LOAD_STOCK = 1000
+WARM_UP_ORDERS = 6
+# A platform whose Redis lost its messages sends again the events of this last while: its queues
+# never hold an event longer than seconds, and replaying every event of the session would only
+# slow its recovery.
+REPLAY_SECONDS = "30"
 REPORT_NOTES = [
     "A broker outage while background jobs are asked for (an import and an export accepted, "
     "then finished once the broker is back) is covered by `tests/e2e/test_jobs.py`, on Redis and "
@@ -70,7 +79,19 @@ def mail() -> Iterator[MailCatcher]:
 
 
 @pytest.fixture(scope="session")
-def platform(tmp_path_factory, redis_server, database_relay, mail) -> Iterator[Platform]:
+def payment_provider() -> Iterator[HttpStub]:
+    """The far end of the sandbox payment provider: answers every call at once until a test
+    makes it stall (`delay`)."""
+    stub = HttpStub()
+    stub.on("POST", None, (204, None))
+    yield stub
+    stub.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(
+    tmp_path_factory, redis_server, database_relay, mail, payment_provider
+) -> Iterator[Platform]:
     running = started_platform(
         tmp_path_factory.mktemp("mercato-faults"),
         databases=DATABASES,
@@ -79,11 +100,34 @@ def platform(tmp_path_factory, redis_server, database_relay, mail) -> Iterator[P
         mail=mail,
         REDIS_URL=redis_server.url,
         BROKER_VISIBILITY_TIMEOUT_SECONDS=str(VISIBILITY_TIMEOUT_SECONDS),
+        PAYMENTS_SANDBOX_URL=payment_provider.url("/provider"),
+        OUTBOX_REPLAY_SECONDS=REPLAY_SECONDS,
+        **PROVIDER_PATIENCE,
         **{f"{DATABASE_FAULT_SERVICE.upper()}_DATABASE_URL": database_relay.url},
     )
+    warm_up(running)
     yield running
     if running.process.poll() is None:
         running.stop()
+
+
+def warm_up(platform: Platform) -> None:
+    """Places orders until WARM_UP_ORDERS in a row are accepted: each of orders' web processes
+    fetches its service token with its first priced order, and on a loaded machine identity can
+    take longer than orders waits to hash the secret. Faults start on a platform that has served."""
+    with requests.Session() as http:
+        shop = Shop(platform, http)
+        customer = shop.new_customer()
+        product_id = shop.new_product(on_hand=LOAD_STOCK)
+        accepted = 0
+
+        def placed_in_a_row() -> bool:
+            nonlocal accepted
+            placed = shop.place(customer["token"], [(product_id, 1)], "pm_card_ok")
+            accepted = accepted + 1 if placed.status_code == 201 else 0
+            return accepted >= WARM_UP_ORDERS
+
+        eventually(placed_in_a_row, timeout=90, every=0.2, what="orders accepted in a row")
 
 
 @pytest.fixture(scope="session")
@@ -105,6 +149,7 @@ def rabbitmq_platform(tmp_path_factory, rabbitmq_broker, mail) -> Iterator[Platf
         broker_url=rabbitmq_broker.url,
         mail=mail,
     )
+    warm_up(running)
     yield running
     if running.process.poll() is None:
         running.stop()

@@ -1,10 +1,10 @@
-"""What the crash faults share: finding a service's worker as the launcher runs it, and a platform
-that takes orders before a fault hits it."""
+"""What the crash faults share: finding a service's worker as the launcher runs it, and what they
+allow for."""
 
 import psutil
 
 from tests.e2e.conftest import Platform
-from tests.e2e.shop import Shop, eventually
+from tests.e2e.shop import eventually
 
 # A killed worker's replacement runs within this long: the launcher's first backoff is 1 s, and it
 # looks every half second; billiard forks a new child at once.
@@ -32,24 +32,4 @@ def worker(platform: Platform, service: str) -> psutil.Process:
         timeout=REPLACED_WITHIN_SECONDS + BOOT_SECONDS,
         every=0.1,
         what=f"{service}'s worker running",
-    )
-
-
-def settled_order(shop: Shop, product_id: str) -> None:
-    """Waits until the platform takes an order and settles it, stock included: the fault hits a
-    platform that works (the first service token, a cold cache, a previous fault's breaker), and
-    the stock the fault's load starts from stays put."""
-    customer = shop.new_customer()
-
-    def placed() -> str | None:
-        response = shop.place(customer["token"], [(product_id, 1)], "pm_card_ok")
-        return response.json()["id"] if response.status_code == 201 else None
-
-    order_id = eventually(placed, timeout=60, every=1, what="an order accepted")
-    shop.settled(customer["token"], order_id, timeout=60)
-    # Catalog commits the order's stock once it hears the order is confirmed.
-    eventually(
-        lambda: shop.stock(product_id)["reserved"] == 0,
-        timeout=60,
-        what="the order's stock committed",
     )

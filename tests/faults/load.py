@@ -258,3 +258,20 @@ def is_refusal(placement: Placement, refusals: frozenset[str]) -> bool:
         return False
     problem_type = json.loads(placement.body).get("type", "")
     return problem_type.removeprefix("urn:mercato:problem:") in refusals
+
+
+def readiness_while(shop: Shop, service: str, *, seconds: float) -> list[str]:
+    """`service`'s /healthz/ready every half second for `seconds`: each answer's code and status."""
+    answers = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            response = shop.http.get(
+                shop.platform.url(service, "/healthz/ready"), timeout=REQUEST_TIMEOUT_SECONDS
+            )
+        except requests.RequestException as error:
+            answers.append(repr(error))
+        else:
+            answers.append(f"{response.status_code} {response.json()['status']}")
+        time.sleep(0.5)
+    return answers

@@ -1,5 +1,6 @@
 """Servers the fault suite owns so that it can take them away: the platform's Redis (broker and
-cache), and a relay in front of one service's PostgreSQL."""
+cache), a relay in front of one service's PostgreSQL, and how patient the platform is with its
+payment provider (a stub the suite can stall)."""
 
 import os
 import shutil
@@ -16,6 +17,11 @@ from common.testing.servers import free_port
 from tests.e2e.listeners import TcpSwitch
 
 START_TIMEOUT_SECONDS = 20
+# The service whose PostgreSQL the suite can take away, through its own <SERVICE>_DATABASE_URL.
+DATABASE_FAULT_SERVICE = "orders"
+# The platform's payment provider settings: a call waits 1 s for an answer and is made three times
+# in all, so a stalled provider costs an order seconds, not the default minutes.
+PROVIDER_PATIENCE = {"PAYMENTS_PROVIDER_TIMEOUT_SECONDS": "1", "PAYMENT_MAX_RETRIES": "2"}
 
 
 class RedisServer:
@@ -54,6 +60,24 @@ class RedisServer:
                     raise RuntimeError(
                         f"redis-server did not start: see {self.directory}"
                     ) from None
+            time.sleep(0.05)
+
+    def persist(self) -> None:
+        """Turns the append-only file on while running; returns once it holds everything."""
+        client = redis.Redis(port=self.port)
+        client.config_set("appendonly", "yes")
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while True:
+            persistence = client.info("persistence")
+            rewriting = (
+                persistence["aof_rewrite_in_progress"] or persistence["aof_rewrite_scheduled"]
+            )
+            if persistence["aof_enabled"] and not rewriting:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"redis-server did not write its append-only file: {persistence}"
+                )
             time.sleep(0.05)
 
     def stop(self) -> None:

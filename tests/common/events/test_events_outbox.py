@@ -6,9 +6,16 @@ import pytest
 from celery import Celery, current_app
 from django.db import transaction
 
+from common.celery import broker_forgot
 from common.events import outbox
 from common.events.models import OutboxEvent
-from common.events.outbox import CONSUME_TASK, RELAY_BATCH_SIZE, outbox_relay, publish
+from common.events.outbox import (
+    CONSUME_TASK,
+    RELAY_BATCH_SIZE,
+    outbox_relay,
+    outbox_sweep,
+    publish,
+)
 from common.events.subscriptions import events_queue
 from common.events.types import InvalidEvent
 from common.settings.derived import broker_url_from_redis
@@ -117,6 +124,46 @@ def test_on_redis_a_copy_held_by_a_killed_worker_comes_back_though_another_subsc
 
     assert [envelope["id"] for envelope in drain("catalog")] == [str(event.id)]
     assert drain("notifications") == []
+
+
+def test_on_redis_restarted_empty_under_a_connected_producer_an_event_still_reaches_its_queue(
+    redis_broker_never_used,
+):
+    """A Redis restarted empty while the publisher's connection still counts the queues declared:
+    the relay puts the event into its queue by name all the same."""
+    publish("stock.reserved", event_data("stock.reserved"))
+    outbox_relay()
+    with redis_broker_never_used.connection_for_write() as connection:
+        connection.default_channel.client.flushdb()
+    second = publish("stock.reserved", event_data("stock.reserved"))
+
+    outbox_relay()
+
+    assert [envelope["id"] for envelope in drain("orders")] == [str(second.id)]
+
+
+def test_the_sweep_sends_recent_events_again_once_the_broker_lost_its_messages(
+    redis_broker_never_used,
+):
+    sent = publish("stock.reserved", event_data("stock.reserved"))
+    outbox_sweep()
+    assert [envelope["id"] for envelope in drain("orders")] == [str(sent.id)]
+    told: list[object] = []
+
+    def record(sender, **arguments):
+        told.append(sender)
+
+    broker_forgot.connect(record)
+    try:
+        with redis_broker_never_used.connection_for_write() as connection:
+            connection.default_channel.client.flushdb()  # what a restart without persistence does
+        outbox_sweep()
+        outbox_sweep()
+    finally:
+        broker_forgot.disconnect(record)
+
+    assert [envelope["id"] for envelope in drain("orders")] == [str(sent.id)]
+    assert told == [outbox_sweep]
 
 
 def test_a_failed_send_leaves_the_rows_for_the_sweep_and_the_request_goes_on(

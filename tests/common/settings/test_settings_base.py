@@ -133,6 +133,7 @@ def test_a_killed_workers_tasks_come_back_within_the_visibility_timeout_which_no
         "visibility_timeout": 20,
         "unacked_restore_interval": 5,
         "unacked_restore_throttle": 1,
+        "confirm_publish": True,
     }
     assert settings["TASK_COUNTDOWN_MAXIMUM_SECONDS"] == 10
 
