@@ -2,7 +2,7 @@
 
 A handler runs in one transaction with its inbox row, so a redelivered event finds the row
 and changes nothing. A failing handler is retried with exponential backoff and full jitter on
-the service's own queue (never through the exchange, which would reach every subscriber), then
+the service's own queue (never through the relay, which would reach every subscriber), then
 lands in the dead-letter table.
 
 Each handler declares a key that names it in the inbox and the dead letters, so renaming or
@@ -31,7 +31,6 @@ from common.events.models import DeadLetter, InboxEntry
 from common.events.types import InvalidEvent
 
 RETRY_TASK = "mercato.events.retry"
-MAXIMUM_BACKOFF_SECONDS = 600
 INVALID_EVENT = "invalid_event"
 RETRY_NOT_QUEUED = "The broker refused the retry; the last error was"
 REPLAY_FAILED = "The handler failed again; the dead letter keeps the new error."
@@ -124,7 +123,7 @@ def event_handle(
             countdown=get_exponential_backoff_interval(
                 factor=settings.EVENT_RETRY_BACKOFF_SECONDS,
                 retries=attempt - 1,
-                maximum=MAXIMUM_BACKOFF_SECONDS,
+                maximum=settings.TASK_COUNTDOWN_MAXIMUM_SECONDS,
                 full_jitter=True,
             ),
         )

@@ -16,7 +16,7 @@ from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from kombu import Connection, Producer, Queue
+from kombu import Connection, Producer
 
 from common.celery import (
     broker_forgot,
@@ -26,7 +26,7 @@ from common.celery import (
 )
 from common.events.envelope import Envelope, envelope_for
 from common.events.models import OutboxEvent
-from common.events.subscriptions import EXCHANGE, subscriber_queues, subscribers_of
+from common.events.subscriptions import events_queue, subscribers_of
 
 CONSUME_TASK = "mercato.events.consume"
 RELAY_BATCH_SIZE = 200
@@ -94,42 +94,40 @@ def outbox_relay(*, event_ids: list[uuid.UUID] | None = None) -> int:
 
 
 def send_to_broker(envelopes: list[Envelope]) -> None:
-    """One message per event to `mercato.events`, routed by type; raises unless every message
-    reached its subscribers' queues (`routing_checked`). A type nobody subscribes to has no queue
-    to reach and is not sent."""
+    """One message per event and subscriber, straight into that subscriber's queue (declared
+    first; kombu caches declarations per connection); raises unless every message reached its
+    queue (`routing_checked`). A type nobody subscribes to is not sent.
+
+    Not one message to an exchange for it to copy: on Redis, kombu's copies all carry one delivery
+    tag, under which it keeps a single record for redelivery, so the first subscriber to
+    acknowledge its copy erased the record another's crashed worker needed to get its own back."""
     # A test setting: every event goes out twice, to prove consumers are idempotent.
     copies = 2 if settings.EVENTS_PUBLISH_TWICE else 1
-    queues = subscriber_queues()
-    with connected_producer() as producer, routing_checked(producer, queues) as returned:
+    with connected_producer() as producer, routing_checked(producer) as returned:
         for envelope in envelopes:
-            if not subscribers_of(envelope["type"]):
-                continue
-            for _ in range(copies):
-                current_app.send_task(
-                    CONSUME_TASK,
-                    args=[envelope],
-                    # The stubs say a name; Celery hands the Exchange on to kombu, which takes both.
-                    exchange=EXCHANGE,  # type: ignore[arg-type]
-                    routing_key=envelope["type"],
-                    declare=queues,
-                    producer=producer,
-                    retry=False,
-                    mandatory=True,
-                )
-                if returned:
-                    raise EventNotRouted(f"{envelope['type']} {envelope['id']}: {returned[0]}")
+            for service in subscribers_of(envelope["type"]):
+                for _ in range(copies):
+                    current_app.send_task(
+                        CONSUME_TASK,
+                        args=[envelope],
+                        # The stubs say a name; Celery takes the Queue itself, declared as is.
+                        queue=events_queue(service),  # type: ignore[arg-type]
+                        producer=producer,
+                        retry=False,
+                        mandatory=True,
+                    )
+                    if returned:
+                        raise EventNotRouted(f"{envelope['type']} {envelope['id']}: {returned[0]}")
 
 
 @contextmanager
-def routing_checked(producer: Producer, queues: list[Queue]) -> Iterator[list[str]]:
-    """Makes a send that missed its queues fail instead of vanishing.
+def routing_checked(producer: Producer) -> Iterator[list[str]]:
+    """Makes a send that reached no queue fail instead of vanishing.
 
     On RabbitMQ events go out `mandatory` (with publisher confirms, CELERY_BROKER_TRANSPORT_OPTIONS)
-    and the broker's returns (a message no queue took) are collected in the list yielded; its
-    bindings are durable. On Redis, kombu routes by binding sets kept in Redis itself, which a
-    Redis restarted empty has lost while this process still counts them declared: every binding
-    missing is written again before the batch (an INFO and an SMEMBERS; an INFO after it), and a
-    Redis that restarted while the batch went out fails the batch."""
+    and the broker's returns are collected in the list yielded. On Redis a message goes into its
+    queue's list by name, which a Redis restarted empty simply creates again; but one that
+    restarted while the batch went out lost what came before, and fails the batch."""
     # kombu's stubs type the channel as any channel; these are the transports' own.
     channel: Any = producer.channel
     driver_type = cast(Connection, producer.connection).transport.driver_type
@@ -150,21 +148,10 @@ def routing_checked(producer: Producer, queues: list[Queue]) -> Iterator[list[st
         return
     server = channel.client
     run_id = server.info("server")["run_id"]
-    bound = {(routing_key, queue) for routing_key, _, queue in channel.get_table(EXCHANGE.name)}
-    for queue in queues:
-        present = {routing_key for routing_key, name in bound if name == queue.name}
-        for key in sorted({b.routing_key for b in queue.bindings} - present):
-            logger.warning("event_binding_declared_again", queue=queue.name, routing_key=key)
-            # Below kombu's in-process record of declared bindings, which still lists it: the
-            # transport's own write of one binding to Redis.
-            channel._queue_bind(
-                EXCHANGE.name,
-                *channel.typeof(EXCHANGE.name).prepare_bind(queue.name, EXCHANGE.name, key, None),
-            )
     yield []
     if server.info("server")["run_id"] != run_id:
         raise EventNotRouted("the broker restarted while events were being sent")
 
 
 class EventNotRouted(Exception):
-    """An event may have missed its subscribers' queues: its batch must be sent again."""
+    """An event reached none, or not all, of its subscribers' queues: it must be sent again."""

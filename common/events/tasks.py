@@ -16,15 +16,18 @@ from common.events.retention import events_prune
 
 class EventTask(Task[Any, None]):
     """A delivery that found the service's database down is sent again, until the database is
-    back (backoff capped at 30 s, no limit): acknowledged as failed, the event would be lost. It
-    goes to the service's own queue, never through the exchange, which would reach every
-    subscriber."""
+    back (backoff capped at TASK_COUNTDOWN_MAXIMUM_SECONDS, no limit): acknowledged as failed, the
+    event would be lost. It goes to the service's own queue, never through the relay, which
+    would reach every subscriber."""
 
     max_retries = None
 
     def until_the_database_is_back(self, error: Exception) -> Retry:
         countdown = get_exponential_backoff_interval(
-            factor=1, retries=self.request.retries, maximum=30, full_jitter=True
+            factor=1,
+            retries=self.request.retries,
+            maximum=settings.TASK_COUNTDOWN_MAXIMUM_SECONDS,
+            full_jitter=True,
         )
         return self.retry(exc=error, countdown=countdown, queue=settings.CELERY_TASK_DEFAULT_QUEUE)
 

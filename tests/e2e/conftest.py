@@ -135,9 +135,9 @@ def e2e_environment(
     return environment
 
 
-def fresh_broker(space: str, *, redis_database: int) -> TcpSwitch:
+def fresh_broker(space: str, *, redis_database: int, broker: str = BROKER) -> TcpSwitch:
     """An empty broker namespace for one platform, behind a relay the suite can cut."""
-    if BROKER == "rabbitmq":
+    if broker == "rabbitmq":
         rabbitmq_fresh_vhost(space)
         switch = TcpSwitch(RABBITMQ)
         switch.start()

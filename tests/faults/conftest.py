@@ -3,13 +3,15 @@
 (broker and cache, stopped and started again empty or persistent) and a relay in front of orders'
 PostgreSQL."""
 
+import os
 from collections.abc import Iterator
 
 import pytest
 import requests
 
+from common.settings.environment import integer
 from common.testing.servers import HttpStub
-from tests.e2e.conftest import Platform, started_platform
+from tests.e2e.conftest import Platform, fresh_broker, started_platform
 from tests.e2e.listeners import MailCatcher, TcpSwitch
 from tests.e2e.shop import Shop, eventually
 from tests.faults.report import ReliabilityReport
@@ -20,8 +22,13 @@ from tests.faults.servers import (
     database_switch,
 )
 
-BASE_PORT = 19000
-DATABASES = "faults"
+# Where the suite's platforms listen and what their databases are called: set apart, two runs
+# of the suite can share a machine.
+BASE_PORT = integer("FAULTS_BASE_PORT", default=19000, minimum=1024)
+DATABASES = os.environ.get("FAULTS_DATABASES") or "faults"
+# Redis hands a killed worker's tasks to another once they are this old (60 s by default): short
+# here so that the crash faults fit the suite's time; their bounds scale with it.
+VISIBILITY_TIMEOUT_SECONDS = 10
 # Orders of one unit each: enough that no load of the suite runs out.
 LOAD_STOCK = 1000
 WARM_UP_ORDERS = 6
@@ -98,6 +105,7 @@ def platform(
         broker_url=redis_server.url,
         mail=mail,
         REDIS_URL=redis_server.url,
+        BROKER_VISIBILITY_TIMEOUT_SECONDS=str(VISIBILITY_TIMEOUT_SECONDS),
         PAYMENTS_SANDBOX_URL=payment_provider.url("/provider"),
         OUTBOX_REPLAY_SECONDS=REPLAY_SECONDS,
         **PROVIDER_PATIENCE,
@@ -126,6 +134,31 @@ def warm_up(platform: Platform) -> None:
             return accepted >= WARM_UP_ORDERS
 
         eventually(placed_in_a_row, timeout=90, every=0.2, what="orders accepted in a row")
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_broker() -> Iterator[TcpSwitch]:
+    """A virtual host of its own on the machine's RabbitMQ, behind a relay the suite can cut."""
+    switch = fresh_broker(f"{DATABASES}-rabbitmq", redis_database=0, broker="rabbitmq")
+    yield switch
+    switch.cut()
+
+
+@pytest.fixture(scope="session")
+def rabbitmq_platform(tmp_path_factory, rabbitmq_broker, mail) -> Iterator[Platform]:
+    """The platform again, on RabbitMQ: the faults whose recovery depends on the broker run on
+    both. Its cache is the machine's Redis, as the e2e suite's is."""
+    running = started_platform(
+        tmp_path_factory.mktemp("mercato-faults-rabbitmq"),
+        databases=f"{DATABASES}_rabbitmq",
+        base_port=BASE_PORT + 100,
+        broker_url=rabbitmq_broker.url,
+        mail=mail,
+    )
+    warm_up(running)
+    yield running
+    if running.process.poll() is None:
+        running.stop()
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from common.events.outbox import (
     outbox_sweep,
     publish,
 )
-from common.events.subscriptions import EXCHANGE, events_queue
+from common.events.subscriptions import events_queue
 from common.events.types import InvalidEvent
 from common.settings.derived import broker_url_from_redis
 from common.testing.events import event_data
@@ -87,7 +87,7 @@ def test_one_publish_reaches_the_queue_of_every_subscriber_and_no_other(
 @pytest.fixture
 def redis_broker_never_used():
     """The current Celery app, for one test, is one whose broker is a real Redis database no
-    process has touched: no queue, exchange or binding exists there yet."""
+    process has touched: no queue exists there yet."""
     previous = current_app._get_current_object()
     app = Celery("first-start", broker=broker_url_from_redis(os.environ["REDIS_URL"], database=13))
     app.set_current()
@@ -101,8 +101,7 @@ def redis_broker_never_used():
 
 
 def test_on_redis_an_event_waits_for_subscribers_that_never_ran(redis_broker_never_used):
-    """kombu on Redis keeps a topic binding only once its queue is declared: the relay declares
-    every subscriber's queue itself, or this event would be dropped."""
+    """No worker has declared orders' queue yet: the relay declares it, and the event waits."""
     event = publish("stock.reserved", event_data("stock.reserved"))
 
     outbox_relay()
@@ -110,20 +109,40 @@ def test_on_redis_an_event_waits_for_subscribers_that_never_ran(redis_broker_nev
     assert [envelope["id"] for envelope in drain("orders")] == [str(event.id)]
 
 
-def test_on_redis_bindings_lost_under_a_connected_producer_are_declared_again(
+def test_on_redis_a_copy_held_by_a_killed_worker_comes_back_though_another_subscriber_acked_its(
     redis_broker_never_used,
 ):
-    """A Redis restarted empty has lost its binding sets while the publisher's connection still
-    counts the queues declared: the relay must route the event all the same."""
-    first = publish("stock.reserved", event_data("stock.reserved"))
+    """catalog and notifications both get order.created; notifications' worker acknowledges its
+    copy while catalog's is killed holding its own, which must then come back to catalog."""
+    event = publish("order.created", event_data("order.created"))
+    outbox_relay()
+
+    with redis_broker_never_used.connection_for_read() as connection:
+        catalog, notifications = (
+            events_queue(service)(connection.channel()) for service in ("catalog", "notifications")
+        )
+        held = catalog.get(no_ack=False)
+        notifications.get(no_ack=False).ack()
+        held.reject(requeue=True)
+
+    assert [envelope["id"] for envelope in drain("catalog")] == [str(event.id)]
+    assert drain("notifications") == []
+
+
+def test_on_redis_restarted_empty_under_a_connected_producer_an_event_still_reaches_its_queue(
+    redis_broker_never_used,
+):
+    """A Redis restarted empty while the publisher's connection still counts the queues declared:
+    the relay puts the event into its queue by name all the same."""
+    publish("stock.reserved", event_data("stock.reserved"))
     outbox_relay()
     with redis_broker_never_used.connection_for_write() as connection:
-        connection.default_channel.client.delete(f"_kombu.binding.{EXCHANGE.name}")
+        connection.default_channel.client.flushdb()
     second = publish("stock.reserved", event_data("stock.reserved"))
 
     outbox_relay()
 
-    assert [envelope["id"] for envelope in drain("orders")] == [str(first.id), str(second.id)]
+    assert [envelope["id"] for envelope in drain("orders")] == [str(second.id)]
 
 
 def test_the_sweep_sends_recent_events_again_once_the_broker_lost_its_messages(
@@ -167,13 +186,12 @@ def rabbitmq_broker(settings):
 
 
 def test_on_rabbitmq_an_event_that_reaches_no_queue_fails_its_send(rabbitmq_broker):
-    """The producer's cache still counts the binding declared; the broker returns the message
-    (mandatory), and the row must stay unpublished for the sweep."""
+    """The producer's cache still counts the queue declared after it was deleted: RabbitMQ returns
+    the message (mandatory), and the row must stay unpublished for the sweep."""
     publish("stock.reserved", event_data("stock.reserved"))
     outbox_relay()
     with rabbitmq_broker.connection_for_write() as connection:
-        queue = events_queue("orders")(connection.default_channel)
-        queue.unbind_from(EXCHANGE, routing_key="stock.reserved")
+        events_queue("orders")(connection.default_channel).delete()
     unrouted = publish("stock.reserved", event_data("stock.reserved"))
 
     with pytest.raises(outbox.EventNotRouted, match="NO_ROUTE"):
