@@ -22,7 +22,7 @@ def test_orders_answers_503_while_its_database_is_gone_and_recovers_by_itself(
     processes_before = {p.pid for p in platform.leftover_processes()}
 
     with StockWatch(shop, product_id, every=0.25) as watch:
-        with SteadyLoad(shop, product_id=product_id, rate=2, seconds=OUTAGE_SECONDS + 6) as load:
+        with SteadyLoad(shop, product_id=product_id, rate=2, seconds=OUTAGE_SECONDS + 5) as load:
             time.sleep(3)
             database_relay.cut()
             started = time.time()
