@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 SERVICES := identity catalog orders payments notifications
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq >/dev/null
 
-.PHONY: run test lint format install chart browser gateway bench
+.PHONY: run test lint format install chart browser gateway bench faults
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ gateway:
 chart: install gateway
 	$(BIN)/python -m pytest tests/deploy --ds=services.catalog.settings
 
+# Faults injected into a running platform under load; writes docs/reliability.md.
+faults: install
+	RELIABILITY_REPORT=docs/reliability.md $(BIN)/python -m pytest tests/faults --ds=services.catalog.settings
+
 # Speed targets, printed as ratios against a baseline measured in the same run.
 bench: install
 	$(BIN)/python bench/tokens.py
@@ -68,3 +72,4 @@ test: lint browser gateway
 	$(MAKE) --no-print-directory chart
 	$(BIN)/python -m pytest tests/e2e --ds=services.catalog.settings
 	E2E_BROKER=rabbitmq $(BIN)/python -m pytest tests/e2e --ds=services.catalog.settings
+	$(MAKE) --no-print-directory faults

@@ -11,6 +11,7 @@ import urllib.request
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NoReturn
 
 from common.settings.environment import integer
 from devtools import ROOT
@@ -50,7 +51,7 @@ def up() -> int:
         )
         wait_until_ready(supervisor, base_port=base_port)
         print_summary(base_port=base_port, gateway=gateway, home=home, demo_data=demo_data)
-        return watch(supervisor)
+        watch(supervisor)
     except StartupFailed as failure:
         print(f"\nstart-up failed: {failure}", file=sys.stderr)
         return 1
@@ -255,11 +256,9 @@ def print_summary(*, base_port: int, gateway: bool, home: Path, demo_data: list[
     print("\n".join(lines), flush=True)
 
 
-def watch(supervisor: Supervisor) -> int:
-    """Runs until Ctrl-C; a child that dies takes the platform down rather than limp on."""
+def watch(supervisor: Supervisor) -> NoReturn:
+    """Runs until Ctrl-C, restarting any child that dies: one crashed worker, even one that
+    keeps crashing, is no reason to stop the rest of the platform."""
     while True:
-        if stopped := supervisor.exited():
-            details = ", ".join(f"{name} (exit {code})" for name, code in stopped.items())
-            print(f"\n{details} stopped; stopping Mercato.", file=sys.stderr)
-            return 1
+        supervisor.restart_exited()
         time.sleep(0.5)

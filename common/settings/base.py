@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.api.errors.DatabaseUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -118,7 +119,8 @@ DEPENDENCY_TIMEOUT_SECONDS = 0.5
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Fails open: a Redis outage turns throttling off instead of failing requests.
+        "BACKEND": "common.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": SERVICE_NAME,
         "OPTIONS": {
@@ -274,19 +276,41 @@ CELERY_BEAT_SCHEDULE = {
 # row committed); the services that run jobs resend it from beat at the same interval.
 JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
 OUTBOX_RETENTION_DAYS = environment.integer("OUTBOX_RETENTION_DAYS", default=7, minimum=1)
+# When the broker lost what it held, events published this recently are sent again: longer than
+# any event waits in a queue.
+OUTBOX_REPLAY_SECONDS = environment.integer("OUTBOX_REPLAY_SECONDS", default=600, minimum=1)
 INBOX_RETENTION_DAYS = environment.integer("INBOX_RETENTION_DAYS", default=30, minimum=1)
 EVENT_HANDLER_MAX_ATTEMPTS = environment.integer("EVENT_HANDLER_MAX_ATTEMPTS", default=8, minimum=1)
 EVENT_RETRY_BACKOFF_SECONDS = environment.integer(
     "EVENT_RETRY_BACKOFF_SECONDS", default=2, minimum=1
 )
 EVENTS_PUBLISH_TWICE = environment.boolean("EVENTS_PUBLISH_TWICE", default=False)
+# A worker killed mid-task has not acknowledged it, so the broker delivers it again (every task
+# is safe to run twice); a prefork child's death is rejected back to the queue at once.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker holds one message beyond those it runs: a killed one strands as few as possible.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A task held by a killed worker comes back after this long on Redis: longer than the slowest
-# task, short enough that a crash costs minutes, not the default hour.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# RabbitMQ requeues a dead worker's messages when its connection drops, or, for a host that
+# vanished, after two missed heartbeats; Redis once they are this old, checked every 5 s. Tasks
+# take seconds; longer jobs (imports, exports) are safe to run twice at once.
+BROKER_VISIBILITY_TIMEOUT_SECONDS = environment.integer(
+    "BROKER_VISIBILITY_TIMEOUT_SECONDS", default=60, minimum=10
+)
+# confirm_publish (RabbitMQ; Redis ignores it): every send waits for the broker's ack, so a send
+# the broker did not take raises instead of vanishing (common/events/outbox.py relies on it).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+    "confirm_publish": True,
+}
+CELERY_BROKER_HEARTBEAT = 30
+# A worker holds a task's message while it waits out its countdown: no wait may come near the
+# visibility timeout, or Redis would hand the waiting task to a second worker. Longer waits are
+# kept in a row that a periodic sweep picks up (webhook retries).
+TASK_COUNTDOWN_MAXIMUM_SECONDS = BROKER_VISIBILITY_TIMEOUT_SECONDS // 2
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 

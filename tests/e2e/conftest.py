@@ -23,7 +23,7 @@ import requests
 
 from common.testing.servers import HttpStub
 from services import SERVICES
-from tests.e2e.listeners import BrokerSwitch, MailCatcher
+from tests.e2e.listeners import MailCatcher, TcpSwitch
 from tests.e2e.shop import Shop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -106,6 +106,22 @@ class Platform:
                 continue
         return [p for p in leftovers if p.pid != os.getpid()]
 
+    def process_group(self, service: str, role: str) -> int:
+        """The process group of `service`'s `role` (web, worker, beat): `./manage.py up` starts
+        each as a group of its own, whose leader is the process docker/entrypoint became."""
+        command_word = {"web": "gunicorn", "worker": "worker", "beat": "beat"}[role]
+        for process in self.leftover_processes():
+            try:
+                if (
+                    process.environ().get("MERCATO_SERVICE") == service
+                    and command_word in process.cmdline()
+                    and os.getpgid(process.pid) == process.pid
+                ):
+                    return process.pid
+            except (psutil.NoSuchProcess, psutil.ZombieProcess, ProcessLookupError):
+                continue
+        raise LookupError(f"no running {service}-{role} in {self.home}")
+
 
 def e2e_environment(
     home: Path, *, databases: str = "e2e", base_port: int = BASE_PORT
@@ -123,22 +139,22 @@ def e2e_environment(
     return environment
 
 
-def fresh_broker(space: str, *, redis_database: int) -> BrokerSwitch:
+def fresh_broker(space: str, *, redis_database: int, broker: str = BROKER) -> TcpSwitch:
     """An empty broker namespace for one platform, behind a relay the suite can cut."""
-    if BROKER == "rabbitmq":
+    if broker == "rabbitmq":
         rabbitmq_fresh_vhost(space)
-        switch = BrokerSwitch(RABBITMQ)
+        switch = TcpSwitch(RABBITMQ)
         switch.start()
         switch.url = f"amqp://guest:guest@127.0.0.1:{switch.port}/{space}"
         return switch
     parts = urlsplit(os.environ["REDIS_URL"])
     if parts.scheme == "unix":
         redis.Redis(unix_socket_path=parts.path, db=redis_database).flushdb()
-        switch = BrokerSwitch(parts.path)
+        switch = TcpSwitch(parts.path)
     else:
         upstream = (parts.hostname, parts.port or 6379)
         redis.Redis(host=upstream[0], port=upstream[1], db=redis_database).flushdb()
-        switch = BrokerSwitch(upstream)
+        switch = TcpSwitch(upstream)
     switch.start()
     switch.url = f"redis://127.0.0.1:{switch.port}/{redis_database}"
     return switch
@@ -244,7 +260,7 @@ def started_platform(
 
 
 @pytest.fixture(scope="session")
-def broker() -> BrokerSwitch:
+def broker() -> TcpSwitch:
     switch = fresh_broker("mercato-e2e", redis_database=2)
     yield switch
     switch.cut()

@@ -1,5 +1,6 @@
 """A REST client of the platform, as a shop's app or an operator's script would be: HTTP only."""
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -49,7 +50,7 @@ class Shop:
         self.platform = platform
         self.http = http
 
-    def call(self, method: str, service: str, path: str, *, token: str = "", **options):
+    def call(self, method: str, service: str, path: str, *, token: str = "", timeout=30, **options):
         headers = options.pop("headers", {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -57,7 +58,7 @@ class Shop:
             method,
             self.platform.url(service, f"/{service}/api/v1/{path}"),
             headers=headers,
-            timeout=30,
+            timeout=timeout,
             **options,
         )
 
@@ -106,7 +107,9 @@ class Shop:
     def stock(self, product_id: str) -> dict:
         return answered(self.call("GET", "catalog", f"stock/{product_id}/"), 200).json()
 
-    def place(self, token: str, lines: list[tuple[str, int]], payment_method: str, key=None):
+    def place(
+        self, token: str, lines: list[tuple[str, int]], payment_method: str, key=None, **options
+    ):
         return self.call(
             "POST",
             "orders",
@@ -117,6 +120,7 @@ class Shop:
                 "lines": [{"product_id": p, "quantity": q} for p, q in lines],
                 "payment_method": payment_method,
             },
+            **options,
         )
 
     def placed(self, token: str, lines: list[tuple[str, int]], payment_method: str) -> str:
@@ -149,6 +153,41 @@ class Shop:
             json={"url": url, "event_types": event_types},
         )
         return answered(response, 201).json()
+
+
+class StockWatch:
+    """Reads a product's stock every `every` seconds while a test runs, keeping every reading,
+    and every failed read as what was seen (a fault test reads through outages)."""
+
+    def __init__(self, shop: Shop, product_id: str, *, every: float = 0.02) -> None:
+        self.readings: list[dict] = []
+        self.failures: list[str] = []
+        self.running = True
+        self.every = every
+        self.thread = threading.Thread(target=self._watch, args=(shop, product_id))
+
+    def _watch(self, shop: Shop, product_id: str) -> None:
+        with requests.Session() as http:
+            reader = Shop(shop.platform, http)
+            while self.running:
+                try:
+                    response = reader.call("GET", "catalog", f"stock/{product_id}/")
+                except requests.RequestException as error:
+                    self.failures.append(repr(error))
+                else:
+                    if response.status_code == 200:
+                        self.readings.append(response.json())
+                    else:
+                        self.failures.append(f"{response.status_code} {response.text[:300]}")
+                time.sleep(self.every)
+
+    def __enter__(self) -> "StockWatch":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.running = False
+        self.thread.join()
 
 
 def admin_login(

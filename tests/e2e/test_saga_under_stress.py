@@ -2,7 +2,6 @@
 that keeps failing, and every event delivered twice."""
 
 import json
-import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
@@ -11,35 +10,11 @@ import pytest
 import requests
 
 from services import SERVICE_NAMES
-from tests.e2e.shop import AdminSession, Shop, described, eventually
+from tests.e2e.shop import AdminSession, Shop, StockWatch, described, eventually
 
 pytestmark = pytest.mark.e2e
 RUSH_ORDERS, RUSH_STOCK = 50, 10
 DEAD_LETTERS = "events/deadletter/"
-
-
-class StockWatch:
-    """Reads a product's stock over and over while a test runs, keeping every reading."""
-
-    def __init__(self, shop: Shop, product_id: str) -> None:
-        self.readings: list[dict] = []
-        self.running = True
-        self.thread = threading.Thread(target=self._watch, args=(shop, product_id))
-
-    def _watch(self, shop: Shop, product_id: str) -> None:
-        with requests.Session() as http:
-            reader = Shop(shop.platform, http)
-            while self.running:
-                self.readings.append(reader.stock(product_id))
-                time.sleep(0.02)
-
-    def __enter__(self) -> "StockWatch":
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.running = False
-        self.thread.join()
 
 
 def test_fifty_single_unit_orders_for_ten_in_stock_confirm_exactly_ten(shop):
@@ -64,6 +39,7 @@ def test_fifty_single_unit_orders_for_ten_in_stock_confirm_exactly_ten(shop):
     assert eventually(lambda: shop.stock(product_id)["reserved"] == 0, timeout=20)
     assert shop.stock(product_id)["on_hand"] == 0
     assert len(watch.readings) > 1
+    assert watch.failures == []
     assert min(reading["available"] for reading in watch.readings) >= 0
     assert min(reading["on_hand"] for reading in watch.readings) >= 0
 

@@ -8,10 +8,10 @@ import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from apps.notifications.models import DeliveryStatus, WebhookDelivery
-from apps.notifications.services import webhook_delivery_attempt
-from apps.notifications.tasks import webhook_deliveries_sweep_task
+from apps.notifications.services import WEBHOOK_DELIVERY_ATTEMPT_TASK, webhook_delivery_attempt
+from apps.notifications.tasks import webhook_deliveries_sweep_task, webhook_delivery_attempt_task
 from common.events.models import DeadLetter
-from common.testing.celery import broker_unreachable
+from common.testing.celery import broker_unreachable, tasks_sent
 from common.testing.events import deliver, event_data
 from common.testing.servers import free_port
 from tests.notifications.conftest import WEBHOOK_TARGET
@@ -180,6 +180,28 @@ def test_a_failed_attempt_waits_for_its_backoff_before_the_next(
     assert webhook_delivery_attempt(delivery_id=delivery.id) is None
     assert webhook_deliveries_sweep_task() == 0
     assert len(webhook_receiver.requests) == 1
+
+
+@pytest.mark.parametrize(("backoff", "queued"), [(20, True), (100, False)])
+def test_a_retry_is_queued_with_its_wait_only_if_a_worker_may_hold_it_so_long_else_swept(
+    endpoint, webhook_receiver, customer_id, settings, monkeypatch, backoff, queued
+):
+    settings.TASK_COUNTDOWN_MAXIMUM_SECONDS = 30
+    settings.WEBHOOK_RETRY_BACKOFF_SECONDS = backoff
+    monkeypatch.setattr("celery.utils.time.random.randrange", lambda stop: stop - 1)
+    webhook_receiver.on("POST", None, (500, None))
+    deliver("order.confirmed", event_data("order.confirmed", customer_id=customer_id))
+    delivery = WebhookDelivery.objects.get()
+
+    with tasks_sent() as sent:
+        webhook_delivery_attempt_task(str(delivery.id))
+
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.PENDING, 1)
+    retry = (WEBHOOK_DELIVERY_ATTEMPT_TASK, (str(delivery.id),), backoff)
+    assert [(task.name, task.args, round(task.countdown)) for task in sent] == (
+        [retry] if queued else []
+    )
 
 
 def test_the_sweep_sends_a_delivery_whose_queued_attempt_was_lost(

@@ -11,6 +11,7 @@ from common.events.envelope import Event, envelope_for
 from common.events.inbox import (
     INVALID_EVENT,
     RETRY_NOT_QUEUED,
+    RETRY_TASK,
     dead_letter_record,
     dead_letter_replay,
     event_consume,
@@ -18,7 +19,7 @@ from common.events.inbox import (
 )
 from common.events.models import DeadLetter, InboxEntry, OutboxEvent
 from common.events.outbox import publish
-from common.testing.celery import broker_unreachable
+from common.testing.celery import broker_unreachable, tasks_sent
 from common.testing.events import deliver, event_data
 
 pytestmark = pytest.mark.django_db
@@ -81,6 +82,21 @@ def test_a_failing_handler_leaves_no_effect_and_ends_in_the_dead_letters(handled
     assert (dead_letter.event_id, dead_letter.handler) == (uuid.UUID(envelope["id"]), HANDLER)
     assert dead_letter.attempts == 3
     assert "the mail server is down" in dead_letter.error
+
+
+def test_a_retry_waits_no_longer_than_a_worker_may_hold_its_message(handled, settings, monkeypatch):
+    settings.EVENT_RETRY_BACKOFF_SECONDS = 3600
+    settings.TASK_COUNTDOWN_MAXIMUM_SECONDS = 30
+    # Full jitter draws the wait from 0 up to the backoff: take the top.
+    monkeypatch.setattr("celery.utils.time.random.randrange", lambda stop: stop - 1)
+    handled.fault = RuntimeError("the mail server is down")
+
+    with tasks_sent() as sent:
+        envelope = deliver("stock.reserved", event_data("stock.reserved"))
+
+    [retry] = sent
+    assert (retry.name, retry.args) == (RETRY_TASK, (envelope, HANDLER, 2))
+    assert 29 < retry.countdown <= 30
 
 
 def test_replaying_a_dead_letter_after_the_fault_is_fixed_applies_it_once(handled, settings):
