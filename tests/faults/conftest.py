@@ -37,6 +37,12 @@ WARM_UP_ORDERS = 6
 # slow its recovery.
 REPLAY_SECONDS = "30"
 REPORT_NOTES = [
+    "The platform runs with the e2e suite's short sweeps (outbox every 2 s, jobs sent again after "
+    "2 s, handler retries 1 s apart), provider calls given up on after 1 s and 3 attempts, stalled "
+    "charges resent after 60 s, and the last 30 s of events replayed when Redis lost them. With "
+    "the defaults (5 s, 60 s, 10 s and 6 attempts, 300 s, 600 s) the same faults recover the same "
+    "way, later where a sweep is what brings the work back.",
+    "",
     "A broker outage while background jobs are asked for (an import and an export accepted, "
     "then finished once the broker is back) is covered by `tests/e2e/test_jobs.py`, on Redis and "
     "on RabbitMQ, rather than repeated here.",

@@ -237,6 +237,11 @@ def verify(
         and timestamp(order["updated_at"]) >= fault_started_at
     ]
     last_settled = max((timestamp(order["updated_at"]) for order in in_flight), default=0.0)
+    # Placements again accepted after the fault count too: a fault may refuse rather than delay.
+    accepting_again = min(
+        (p.answered_at for p in placements if p.accepted and p.sent_at >= fault_ended_at),
+        default=0.0,
+    )
     return Outcome(
         placed=len(placements),
         accepted=len(accepted),
@@ -244,7 +249,7 @@ def verify(
         in_flight=len(in_flight),
         lost=len(lost),
         duplicated=len(charged_twice) + abs(stock["on_hand"] - expected_on_hand),
-        recovery_seconds=max(0.0, last_settled - fault_ended_at),
+        recovery_seconds=max(0.0, last_settled - fault_ended_at, accepting_again - fault_ended_at),
         statuses=statuses,
         problems=problems,
     )

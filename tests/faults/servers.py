@@ -19,9 +19,16 @@ from tests.e2e.listeners import TcpSwitch
 START_TIMEOUT_SECONDS = 20
 # The service whose PostgreSQL the suite can take away, through its own <SERVICE>_DATABASE_URL.
 DATABASE_FAULT_SERVICE = "orders"
-# The platform's payment provider settings: a call waits 1 s for an answer and is made three times
-# in all, so a stalled provider costs an order seconds, not the default minutes.
-PROVIDER_PATIENCE = {"PAYMENTS_PROVIDER_TIMEOUT_SECONDS": "1", "PAYMENT_MAX_RETRIES": "2"}
+# The platform's payment settings: a provider call waits 1 s for an answer and is made three times
+# in all, so a stalled provider costs an order seconds, not the default minutes; a charge whose
+# task the broker never took (it was down at commit) is sent again after the shortest stall
+# allowed, 60 s, looked for every 5 s.
+PROVIDER_PATIENCE = {
+    "PAYMENTS_PROVIDER_TIMEOUT_SECONDS": "1",
+    "PAYMENT_MAX_RETRIES": "2",
+    "PAYMENT_STALLED_SECONDS": "60",
+    "PAYMENT_RESUME_SWEEP_SECONDS": "5",
+}
 
 
 class RedisServer:

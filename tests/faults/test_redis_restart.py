@@ -14,7 +14,8 @@ pytestmark = pytest.mark.faults
 OUTAGE_SECONDS = 15
 # Workers reconnect with Celery's backoff (after 2, 6, 12, 20, 30 s...: up to 15 s after a 15 s
 # outage), then the outbox sweep (every 2 s here, QUICK_RETRIES) resends what is owed and the
-# backlog drains: 90 s leaves room for a loaded 2-core machine.
+# backlog drains. A charge whose task could not be sent during the outage waits for payments'
+# resume sweep (60 s after it stalled, PROVIDER_PATIENCE): 90 s after the load.
 SETTLE_SECONDS = 90
 
 

@@ -1,6 +1,8 @@
 """Publishing writes the outbox in the caller's transaction; the relay sends committed rows."""
 
 import os
+import subprocess
+import uuid
 
 import pytest
 from celery import Celery, current_app
@@ -20,6 +22,7 @@ from common.events.subscriptions import events_queue
 from common.events.types import InvalidEvent
 from common.settings.derived import broker_url_from_redis
 from common.testing.events import event_data
+from tests.e2e.conftest import rabbitmq_fresh_vhost
 
 pytestmark = pytest.mark.django_db
 
@@ -164,6 +167,38 @@ def test_the_sweep_sends_recent_events_again_once_the_broker_lost_its_messages(
 
     assert [envelope["id"] for envelope in drain("orders")] == [str(sent.id)]
     assert told == [outbox_sweep]
+
+
+@pytest.fixture
+def rabbitmq_broker(settings):
+    """The current Celery app, for one test, is one on a RabbitMQ virtual host of its own, with the
+    services' transport options (publisher confirms)."""
+    vhost = f"mercato-outbox-{uuid.uuid4().hex[:8]}"
+    rabbitmq_fresh_vhost(vhost)
+    previous = current_app._get_current_object()
+    app = Celery("rabbitmq", broker=f"amqp://guest:guest@127.0.0.1:5672/{vhost}")
+    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    app.set_current()
+    yield app
+    app.close()
+    previous.set_current()
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
+
+
+def test_on_rabbitmq_an_event_that_reaches_no_queue_fails_its_send(rabbitmq_broker):
+    """The producer's cache still counts the queue declared after it was deleted; the broker
+    returns the message (mandatory), and the row must stay unpublished for the sweep."""
+    publish("stock.reserved", event_data("stock.reserved"))
+    outbox_relay()
+    with rabbitmq_broker.connection_for_write() as connection:
+        events_queue("orders")(connection.default_channel).delete()
+    unrouted = publish("stock.reserved", event_data("stock.reserved"))
+
+    with pytest.raises(outbox.EventNotRouted, match="NO_ROUTE"):
+        outbox_relay()
+
+    unrouted.refresh_from_db()
+    assert unrouted.published_at is None
 
 
 def test_a_failed_send_leaves_the_rows_for_the_sweep_and_the_request_goes_on(
