@@ -154,4 +154,4 @@ def routing_checked(producer: Producer) -> Iterator[list[str]]:
 
 
 class EventNotRouted(Exception):
-    """An event may have missed its subscribers' queues: its batch must be sent again."""
+    """An event reached none, or not all, of its subscribers' queues: it must be sent again."""

@@ -186,8 +186,8 @@ def rabbitmq_broker(settings):
 
 
 def test_on_rabbitmq_an_event_that_reaches_no_queue_fails_its_send(rabbitmq_broker):
-    """The producer's cache still counts the queue declared after it was deleted; the broker
-    returns the message (mandatory), and the row must stay unpublished for the sweep."""
+    """The producer's cache still counts the queue declared after it was deleted: RabbitMQ returns
+    the message (mandatory), and the row must stay unpublished for the sweep."""
     publish("stock.reserved", event_data("stock.reserved"))
     outbox_relay()
     with rabbitmq_broker.connection_for_write() as connection:
