@@ -13,6 +13,7 @@ import pytest
 import redis
 import requests
 
+from common.events.subscriptions import SUBSCRIPTIONS, events_queue
 from services import SERVICE_NAMES
 from tests.e2e.conftest import Platform
 from tests.e2e.shop import Shop, StockWatch, eventually
@@ -40,7 +41,8 @@ MAIN_BOUND_SECONDS = {
     broker: max(1 + BOOT_SECONDS, redelivery) + SAGA_SECONDS
     for broker, redelivery in REDELIVERED_WITHIN_SECONDS.items()
 }
-# How long a kill waits for its worker to hold a message, so that the kill strands one.
+# How long a kill waits for its worker to hold an event, so that the kill strands one a saga
+# needs.
 HOLD_WAIT_SECONDS = 5
 
 
@@ -62,19 +64,21 @@ def shop(crash_platform) -> Iterator[Shop]:
 
 
 def holding(platform: Platform, service: str) -> str:
-    """Waits up to HOLD_WAIT_SECONDS for `service`'s worker to hold a message and says how many it
-    holds. On Redis kombu keeps each unacknowledged message with the queue it came from (the
-    relay sends into queues by name); RabbitMQ shows no such thing fast enough to tell."""
+    """Waits up to HOLD_WAIT_SECONDS for `service`'s worker to hold an event (any task for
+    identity, which subscribes to none) and says how many messages it holds. On Redis kombu keeps
+    each unacknowledged message with the queue it came from (the relay sends into queues by
+    name); RabbitMQ shows no such thing fast enough to tell."""
     url = platform.environment["CELERY_BROKER_URL"]
     if not url.startswith("redis"):
         return "a moment under load"
-    queues = {service, f"{service}.events"}
+    queues = {service, events_queue(service).name}
+    awaited = {events_queue(service).name} if SUBSCRIPTIONS[service] else queues
     client = redis.Redis.from_url(url)
     deadline = time.monotonic() + HOLD_WAIT_SECONDS
     while True:
-        held = sum(json.loads(record)[2] in queues for record in client.hvals("unacked"))
-        if held or time.monotonic() > deadline:
-            return f"{held} held"
+        held = [json.loads(record)[2] for record in client.hvals("unacked")]
+        if awaited & set(held) or time.monotonic() > deadline:
+            return f"{sum(queue in queues for queue in held)} held"
         time.sleep(0.005)
 
 
