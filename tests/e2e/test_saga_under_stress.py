@@ -2,7 +2,6 @@
 that keeps failing, and every event delivered twice."""
 
 import json
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 

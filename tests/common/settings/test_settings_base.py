@@ -160,6 +160,8 @@ def test_hsts_seconds_may_be_shortened_while_https_is_tried_out(environment):
     environment.setenv("HSTS_SECONDS", "300")
 
     assert settings_of("catalog")["SECURE_HSTS_SECONDS"] == 300
+
+
 def test_a_killed_workers_tasks_come_back_within_the_visibility_timeout_which_no_wait_nears(
     environment,
 ):
