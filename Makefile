@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 SERVICES := identity catalog orders payments notifications
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq >/dev/null
 
-.PHONY: run test lint format install chart browser bench fuzz
+.PHONY: run test lint format install chart browser gateway bench faults fuzz
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -23,10 +23,13 @@ install: $(VENV)/.installed
 run: install
 	$(BIN)/python manage.py up
 
+# actionlint checks the workflows' run: scripts with the virtualenv's shellcheck, the same
+# everywhere, rather than whichever one a machine happens to have.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/actionlint -shellcheck $(BIN)/shellcheck -pyflakes ''
 
 # The admin sign-in tests drive Debian's chromium; it is installed when the machine allows it,
 # otherwise those tests are skipped and say why.
@@ -35,9 +38,21 @@ browser:
 		&& { $(APT_INSTALL) chromium || { apt-get update -qq && $(APT_INSTALL) chromium; }; }; } \
 		|| echo "chromium is not installed and cannot be installed here"
 
+# `make run`'s gateway, which the e2e suite's throttling test goes through, is Debian's nginx;
+# installed the same way, otherwise the platform runs without it and that test is skipped.
+gateway:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null && { $(APT_INSTALL) --no-install-recommends nginx \
+		|| { apt-get update -qq && $(APT_INSTALL) --no-install-recommends nginx; }; }; } \
+		|| echo "nginx is not installed and cannot be installed here"
+
 # The Helm chart, image and compose checks; helm itself comes out of a PyPI package (tests/deploy).
-chart: install
+chart: install gateway
 	$(BIN)/python -m pytest tests/deploy --ds=services.catalog.settings
+
+# Faults injected into a running platform under load; writes docs/reliability.md.
+faults: install
+	RELIABILITY_REPORT=docs/reliability.md $(BIN)/python -m pytest tests/faults --ds=services.catalog.settings
 
 # Speed targets, printed as ratios against a baseline measured in the same run.
 bench: install
@@ -59,7 +74,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint browser
+test: lint browser gateway
 	$(BIN)/python -m pytest tests/common --ds=services.catalog.settings
 	set -e; for service in $(SERVICES); do \
 		suites=tests/every_service; [ -d tests/$$service ] && suites="$$suites tests/$$service"; \
@@ -68,3 +83,4 @@ test: lint browser
 	$(MAKE) --no-print-directory chart
 	$(BIN)/python -m pytest tests/e2e --ds=services.catalog.settings
 	E2E_BROKER=rabbitmq $(BIN)/python -m pytest tests/e2e --ds=services.catalog.settings
+	$(MAKE) --no-print-directory faults

@@ -62,8 +62,11 @@ def is_local_checkout() -> bool:
 
 def use_embedded_servers_locally() -> None:
     """In a local checkout, an unset DATABASE_URL or REDIS_URL means embedded servers (and DEBUG
-    defaults to true); anywhere else it stays unset and the settings refuse to start."""
-    if is_local_checkout():
+    defaults to true). With DEBUG=false, as production runs, or outside a checkout (the image) it
+    stays unset and the settings refuse to start: never a throwaway database that looks migrated."""
+    from common.settings import environment
+
+    if is_local_checkout() and environment.boolean("DEBUG", default=True):
         from devtools.embedded import use_embedded_servers
 
         use_embedded_servers()

@@ -9,10 +9,14 @@ class CommonConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib import admin
         from django.contrib.auth.signals import user_logged_in
+        from django_structlog.signals import bind_extra_request_metadata
 
         from common.auth.operators import OperatorLoginForm, remember_scopes
-        from common.observability.logging import configure_structlog
+        from common.observability.logging import bind_client_address, configure_structlog
 
         configure_structlog()
+        bind_extra_request_metadata.connect(
+            bind_client_address, dispatch_uid="common.bind_client_address"
+        )
         admin.site.login_form = OperatorLoginForm
         user_logged_in.connect(remember_scopes, dispatch_uid="common.remember_scopes")

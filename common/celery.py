@@ -3,11 +3,15 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
+from typing import Any, cast
 
 import structlog
 from celery import Celery, current_app
+from django.conf import settings
 from django.db import transaction
-from kombu import Producer
+from django.dispatch import Signal
+from django.utils import timezone
+from kombu import Connection, Producer
 
 from common.settings import settings_validated
 
@@ -34,6 +38,33 @@ def connected_producer() -> Iterator[Producer]:
     with current_app.producer_or_acquire() as producer:
         producer.connection.ensure_connection(max_retries=0)
         yield producer
+
+
+# Sent when the broker is found to have lost what it held (a Redis restarted without persistence):
+# each app sends again the tasks its rows say are still to do, as its periodic sweeps would later.
+broker_forgot = Signal()
+
+
+def broker_lost_messages() -> bool:
+    """Whether the broker lost every message it held since this service last looked: a Redis
+    without this service's marker key (restarted empty, or flushed). RabbitMQ keeps durable
+    queues and persistent messages, so it never does. Call `broker_messages_remembered()` once
+    what was lost has been sent again."""
+    with connected_producer() as producer:
+        if cast(Connection, producer.connection).transport.driver_type != "redis":
+            return False
+        channel: Any = producer.channel
+        return not channel.client.exists(broker_marker())
+
+
+def broker_messages_remembered() -> None:
+    with connected_producer() as producer:
+        channel: Any = producer.channel
+        channel.client.set(broker_marker(), timezone.now().isoformat())
+
+
+def broker_marker() -> str:
+    return f"mercato.{settings.SERVICE_NAME}.broker_remembers"
 
 
 def enqueue_after_commit(task_name: str, *args: TaskArgument) -> None:

@@ -8,8 +8,10 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import NoReturn
 
 from common.settings.environment import integer
 from devtools import ROOT
@@ -39,14 +41,17 @@ def up() -> int:
     supervisor = Supervisor(log_dir=home / "logs")
     try:
         environment = platform_environment(home, base_port=base_port)
+        nginx = behind_gateway(environment)
         prepare_databases(supervisor, environment)
         demo_data = load_demo_data(supervisor, environment)
         for service in SERVICES:
             start_service(supervisor, service, environment, home=home, base_port=base_port)
-        gateway = start_gateway(supervisor, environment, home=home, base_port=base_port)
+        gateway = start_gateway(
+            supervisor, environment, nginx=nginx, home=home, base_port=base_port
+        )
         wait_until_ready(supervisor, base_port=base_port)
         print_summary(base_port=base_port, gateway=gateway, home=home, demo_data=demo_data)
-        return watch(supervisor)
+        watch(supervisor)
     except StartupFailed as failure:
         print(f"\nstart-up failed: {failure}", file=sys.stderr)
         return 1
@@ -57,10 +62,13 @@ def up() -> int:
         supervisor.stop_all()
 
 
-def platform_environment(home: Path, *, base_port: int) -> dict[str, str]:
-    """What every child inherits: the servers to use and local-development defaults."""
+def platform_environment(
+    home: Path, *, base_port: int, inherited: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """What every child inherits: the servers to use and local-development defaults, on top of
+    `inherited` (this process's environment unless given)."""
     use_embedded_servers()
-    environment = dict(os.environ)
+    environment = dict(os.environ if inherited is None else inherited)
     # `<SERVICE>_URL`: where a service calls another (identity for tokens, catalog for prices).
     for service in SERVICES:
         environment.setdefault(f"{service.name.upper()}_URL", service_url(service, base_port))
@@ -71,6 +79,15 @@ def platform_environment(home: Path, *, base_port: int) -> dict[str, str]:
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
     environment["MERCATO_HOME"] = str(home)
     return environment
+
+
+def behind_gateway(environment: dict[str, str]) -> str | None:
+    """nginx, when installed, to run as the gateway; the services then take the client from the
+    last entry of X-Forwarded-For, which it appends as the one proxy in front of them."""
+    nginx = shutil.which("nginx", path=environment["PATH"] + ":/usr/sbin")
+    if nginx is not None:
+        environment.setdefault("NUM_PROXIES", "1")
+    return nginx
 
 
 def service_url(service: Service, base_port: int) -> str:
@@ -122,13 +139,7 @@ def start_service(
     home: Path,
     base_port: int,
 ) -> None:
-    port = service.port(base_port)
-    web_environment = {
-        **service_environment(environment, service),
-        "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{port}",
-        "PROMETHEUS_MULTIPROC_DIR": str(home / "metrics" / service.name),
-    }
-    supervisor.start(f"{service.name}-web", [ENTRYPOINT, "web"], env=web_environment)
+    start_web(supervisor, service, environment, home=home, base_port=base_port)
     supervisor.start(
         f"{service.name}-worker",
         [ENTRYPOINT, "worker"],
@@ -144,13 +155,36 @@ def start_service(
         supervisor.start(f"{service.name}-beat", [ENTRYPOINT, "beat"], env=beat_environment)
 
 
+def start_web(
+    supervisor: Supervisor,
+    service: Service,
+    environment: dict[str, str],
+    *,
+    home: Path,
+    base_port: int,
+) -> None:
+    web_environment = {
+        **service_environment(environment, service),
+        "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{service.port(base_port)}",
+        "PROMETHEUS_MULTIPROC_DIR": str(home / "metrics" / service.name),
+    }
+    supervisor.start(f"{service.name}-web", [ENTRYPOINT, "web"], env=web_environment)
+
+
 def start_gateway(
-    supervisor: Supervisor, environment: dict[str, str], *, home: Path, base_port: int
+    supervisor: Supervisor,
+    environment: dict[str, str],
+    *,
+    nginx: str | None,
+    home: Path,
+    base_port: int,
 ) -> bool:
     """nginx on the base port, routing by prefix like the chart's Ingress; skipped without nginx."""
-    nginx = shutil.which("nginx", path=environment["PATH"] + ":/usr/sbin")
     if nginx is None:
-        print(f"nginx is not installed: no gateway on :{base_port}; use the service ports.")
+        print(
+            f"nginx is not installed (make gateway installs it): no gateway on :{base_port}; "
+            "use the service ports."
+        )
         return False
     directory = home / "gateway"
     directory.mkdir(parents=True, exist_ok=True)
@@ -222,11 +256,9 @@ def print_summary(*, base_port: int, gateway: bool, home: Path, demo_data: list[
     print("\n".join(lines), flush=True)
 
 
-def watch(supervisor: Supervisor) -> int:
-    """Runs until Ctrl-C; a child that dies takes the platform down rather than limp on."""
+def watch(supervisor: Supervisor) -> NoReturn:
+    """Runs until Ctrl-C, restarting any child that dies: one crashed worker, even one that
+    keeps crashing, is no reason to stop the rest of the platform."""
     while True:
-        if stopped := supervisor.exited():
-            details = ", ".join(f"{name} (exit {code})" for name, code in stopped.items())
-            print(f"\n{details} stopped; stopping Mercato.", file=sys.stderr)
-            return 1
+        supervisor.restart_exited()
         time.sleep(0.5)

@@ -1,4 +1,5 @@
-"""Where a webhook may be sent: an http(s) URL whose every address is public (SSRF protection).
+"""Where a webhook may be sent: an http(s) URL with no credentials, on any port but 0, whose every
+address is public (SSRF protection; docs/architecture.md, "Webhook targets").
 
 The host is resolved once per attempt, every address is checked, and the request connects to the
 checked address itself (TLS still verifies the certificate against the host name), so a DNS answer
@@ -18,6 +19,39 @@ DEFAULT_PORTS = {"http": 80, "https": 443}
 USER_AGENT = "Mercato-Webhooks/1"
 # The well-known NAT64 prefix embeds an IPv4 address a gateway would translate to.
 NAT64_PREFIX = ipaddress.IPv6Network("64:ff9b::/96")
+# IANA's special-purpose ranges, and the deprecated ones that still route somewhere private: listed
+# here rather than left to the `ipaddress` flags alone, whose tables change between Python
+# patch releases (3.11.7 calls 192.0.0.8 and fec0::1 global).
+NON_PUBLIC_NETWORKS = tuple(
+    ipaddress.ip_network(network)
+    for network in (
+        "0.0.0.0/8",
+        "10.0.0.0/8",
+        "100.64.0.0/10",
+        "127.0.0.0/8",
+        "169.254.0.0/16",
+        "172.16.0.0/12",
+        "192.0.0.0/24",
+        "192.0.2.0/24",
+        "192.88.99.0/24",
+        "192.168.0.0/16",
+        "198.18.0.0/15",
+        "198.51.100.0/24",
+        "203.0.113.0/24",
+        "224.0.0.0/4",
+        "240.0.0.0/4",
+        "::/96",
+        "::ffff:0:0/96",
+        "64:ff9b:1::/48",
+        "100::/64",
+        "2001::/23",
+        "2001:db8::/32",
+        "fc00::/7",
+        "fe80::/10",
+        "fec0::/10",
+        "ff00::/8",
+    )
+)
 
 SCHEME_REFUSED = "Only http:// and https:// URLs are accepted."
 HOST_MISSING = "The URL names no host."
@@ -61,6 +95,7 @@ def is_public(address: IPAddress) -> bool:
             or candidate.is_multicast
             or candidate.is_reserved
             or candidate.is_unspecified
+            or any(candidate in network for network in NON_PUBLIC_NETWORKS)
         )
         for candidate in (address, *embedded_ipv4(address))
     )
@@ -77,9 +112,11 @@ def target_resolve(url: str, *, allow_private: bool) -> Target:
     if parts.username is not None or parts.password is not None:
         raise UnsafeTarget(CREDENTIALS_REFUSED)
     try:
-        port = parts.port or DEFAULT_PORTS[parts.scheme]
+        port = DEFAULT_PORTS[parts.scheme] if parts.port is None else parts.port
     except ValueError:
         raise UnsafeTarget(PORT_INVALID) from None
+    if port == 0:
+        raise UnsafeTarget(PORT_INVALID)
     addresses = resolve(parts.hostname, port)
     if not allow_private:
         for address in addresses:
@@ -96,9 +133,17 @@ def target_resolve(url: str, *, allow_private: bool) -> Target:
 
 
 def refusal(hostname: str, address: IPAddress) -> str:
-    if hostname == str(address):
-        return f"{address} is not a public address."
+    if literal(hostname) == address:
+        return f"{hostname} is not a public address."
     return f"{hostname} resolves to {address}, which is not a public address."
+
+
+def literal(hostname: str) -> IPAddress | None:
+    """The address `hostname` writes out in standard notation, if it is one."""
+    try:
+        return ipaddress.ip_address(hostname)
+    except ValueError:
+        return None
 
 
 def resolve(hostname: str, port: int) -> tuple[IPAddress, ...]:

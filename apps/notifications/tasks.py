@@ -1,6 +1,7 @@
 """Notifications tasks: webhook delivery attempts, retried with backoff, and their sweep."""
 
 from celery import shared_task
+from django.conf import settings
 from django.utils import timezone
 
 from apps.notifications import services
@@ -15,8 +16,10 @@ def webhook_delivery_attempt_task(delivery_id: str) -> None:
     if delivery is None or delivery.status != DeliveryStatus.PENDING:
         return
     if delivery.next_attempt_at is not None:
-        wait = (delivery.next_attempt_at - timezone.now()).total_seconds()
-        enqueue(services.WEBHOOK_DELIVERY_ATTEMPT_TASK, delivery_id, countdown=max(wait, 0))
+        wait = max((delivery.next_attempt_at - timezone.now()).total_seconds(), 0)
+        # A longer wait is the sweep's: no worker may hold a message that long (see settings).
+        if wait <= settings.TASK_COUNTDOWN_MAXIMUM_SECONDS:
+            enqueue(services.WEBHOOK_DELIVERY_ATTEMPT_TASK, delivery_id, countdown=wait)
 
 
 @shared_task(name="notifications.webhook_deliveries_sweep", ignore_result=True)

@@ -19,7 +19,12 @@ from common.celery import enqueue_after_commit
 from common.clients.catalog import product_prices
 from common.clients.http import ServiceUnavailable
 from common.events.outbox import publish
-from common.jobs import JobStatus, job_failure_recorded, jobs_requeue_stale
+from common.jobs import (
+    FINISHED_STATUSES,
+    JobStatus,
+    job_failure_recorded,
+    jobs_requeue_stale,
+)
 
 CATALOG_UNAVAILABLE = "The catalog cannot price this order right now; try again in a moment."
 UNKNOWN_PRODUCTS = "Some products are unknown or no longer sold."
@@ -332,10 +337,11 @@ def order_export_request(*, requested_by: str, filters: dict[str, object]) -> Or
 
 
 def order_export_run(*, export_id: str | uuid.UUID) -> OrderExport:
-    """Writes the CSV of the orders matching the job's filters into the job; runs once."""
+    """Writes the CSV of the orders matching the job's filters into the job, once it succeeds.
+    A job still RUNNING is run again: its worker was killed, and the task delivered anew."""
     with transaction.atomic():
         export = OrderExport.objects.select_for_update().get(id=export_id)
-        if export.status != JobStatus.QUEUED:
+        if export.status in FINISHED_STATUSES:
             return export
         export.status = JobStatus.RUNNING
         export.save(update_fields=["status"])

@@ -172,10 +172,13 @@ def _refund_settle(*, payment: Payment, result: ProviderResult) -> Payment:
     return payment
 
 
-def payment_resume_stalled() -> int:
+def payment_resume_stalled(*, stalled_seconds: int | None = None) -> int:
     """Queues again the charges and refunds whose task was lost (the broker was down when their
-    transaction committed, say); returns how many. A duplicate is harmless: see the module."""
-    cutoff = timezone.now() - timedelta(seconds=settings.PAYMENT_STALLED_SECONDS)
+    transaction committed, say), untouched for `stalled_seconds` (PAYMENT_STALLED_SECONDS by
+    default); returns how many. A duplicate is harmless: see the module."""
+    if stalled_seconds is None:
+        stalled_seconds = settings.PAYMENT_STALLED_SECONDS
+    cutoff = timezone.now() - timedelta(seconds=stalled_seconds)
     stalled = Payment.objects.filter(updated_at__lt=cutoff)
     charges = stalled.filter(status=PaymentStatus.PENDING)
     refunds = stalled.filter(
@@ -201,3 +204,9 @@ def _money_data(payment: Payment) -> dict[str, str]:
         "amount": f"{payment.amount:.2f}",
         "currency": payment.currency,
     }
+
+
+def payment_resume_all(**signal_arguments: object) -> int:
+    """The broker lost its messages (common.celery.broker_forgot): every charge and refund still
+    to do may have lost its task."""
+    return payment_resume_stalled(stalled_seconds=0)

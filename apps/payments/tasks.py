@@ -15,20 +15,24 @@ class PaymentStep(Protocol):
 
 
 class ProviderCallTask(Task):
-    """Retries ProviderUnavailable with exponential backoff and full jitter, up to
-    `PAYMENT_MAX_RETRIES` (read when retrying, not at import); acks late so a killed worker's
-    call is made again, which the idempotency key makes safe."""
+    """Retries ProviderUnavailable with exponential backoff, at most
+    `TASK_COUNTDOWN_MAXIMUM_SECONDS`, and full jitter, up to `PAYMENT_MAX_RETRIES` (both read from
+    the loaded settings, not at import); acks late so a killed worker's call is made again, which
+    the idempotency key makes safe."""
 
     acks_late = True
     autoretry_for = (ProviderUnavailable,)
     retry_backoff = True
-    retry_backoff_max = 60
     retry_jitter = True
 
-    # Celery only reads max_retries, so a property may stand for the stubs' plain attribute.
+    # Celery only reads these, so properties may stand for the plain attributes.
     @property
     def max_retries(self) -> int:  # type: ignore[override]
         return settings.PAYMENT_MAX_RETRIES
+
+    @property
+    def retry_backoff_max(self) -> int:
+        return settings.TASK_COUNTDOWN_MAXIMUM_SECONDS
 
     def call_or_abandon(self, call: PaymentStep, abandon: PaymentStep, *, payment_id: str) -> None:
         """Makes the provider `call`; when the last retry finds the provider unavailable too,

@@ -1,13 +1,14 @@
 """The one application error type, and its rendering as RFC 9457 problem+json at the API edge."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from http import HTTPStatus
 from typing import Any, NotRequired, TypedDict
 
 import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.http import Http404, HttpRequest, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
@@ -15,6 +16,13 @@ from rest_framework.views import exception_handler, set_rollback
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:mercato:problem:"
 SERVER_ERROR_DETAIL = "The server failed to handle this request; it has been logged."
+# What every 503 tells a client to wait before trying again: outages the platform rides out
+# (a dependency's breaker, a database restarting) last seconds, and retrying sooner only adds load.
+RETRY_AFTER_SECONDS = 5
+DATABASE_UNAVAILABLE_DETAIL = "The service's database is unavailable; try again in a moment."
+# What the database driver raises when the server is gone (refused, restarting, connection lost),
+# wrapped by Django; a statement the server refused is another error.
+DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 
 logger = structlog.get_logger(__name__)
 
@@ -97,6 +105,13 @@ def field_errors(detail: ErrorDetail, prefix: str = "") -> dict[str, list[str]]:
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
     """DRF's EXCEPTION_HANDLER: every error leaves as problem+json, unexpected ones as a 500."""
+    response = problem_response(exc, context)
+    if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def problem_response(exc: Exception, context: dict[str, Any]) -> Response:
     request = context["request"]
     if isinstance(exc, ApplicationError):
         set_rollback()  # as DRF does for its own errors: an atomic request must not commit
@@ -104,6 +119,11 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
             request=request, status=exc.status, code=exc.code, detail=exc.message, errors=exc.errors
         )
         return Response({**body, **exc.extra}, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+        logger.warning("database_unavailable", error=repr(exc))
+        return Response(
+            database_unavailable_problem(request), status=503, content_type=PROBLEM_CONTENT_TYPE
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -146,6 +166,33 @@ def server_error(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
         server_error_problem(request), status=500, content_type=PROBLEM_CONTENT_TYPE
     )
+
+
+def database_unavailable_problem(request: HttpRequest) -> Problem:
+    return problem(
+        request=request, status=503, code="database_unavailable", detail=DATABASE_UNAVAILABLE_DETAIL
+    )
+
+
+class DatabaseUnavailableMiddleware:
+    """Pages outside DRF (the admin, the schema) answer a database outage as the API does, with a
+    503 problem+json and Retry-After instead of Django's 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
+            return None
+        logger.warning("database_unavailable", error=repr(exception))
+        response = JsonResponse(
+            database_unavailable_problem(request), status=503, content_type=PROBLEM_CONTENT_TYPE
+        )
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
 
 
 def server_error_problem(request: HttpRequest) -> Problem:

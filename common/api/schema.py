@@ -31,7 +31,7 @@ PROBLEMS = {
     415: "The request body's Content-Type is not one this operation reads.",
     422: "This Idempotency-Key was already used with a different request body.",
     429: "Too many requests from this client, or a locked account.",
-    503: "A dependency (the database, the cache, another service) is unavailable.",
+    503: "The service's database, or a service it calls, is unavailable.",
 }
 PROBLEM_HEADERS: dict[int, dict[str, Any]] = {
     401: {
@@ -146,7 +146,8 @@ class AutoSchema(SpectacularAutoSchema):
             415: has_body,
             422: IDEMPOTENCY_HEADER in headers,
             429: bool(self.view.get_throttles()),
-            # Every operation reads the database or the cache (throttles count in it).
+            # Every operation reads the service's database but whoami outside identity (whose
+            # token checks read its signing keys); declared there too rather than special-cased.
             503: True,
         }
         return [status for status, applies in rules.items() if applies]

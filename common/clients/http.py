@@ -5,6 +5,8 @@ its breaker has opened, so a dead catalog never ties up every worker of the serv
 """
 
 import threading
+import weakref
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pybreaker
@@ -15,6 +17,8 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 RETRY_STATUSES = (502, 503, 504)
+# Every client of another service alive in this process, for readiness to report their breakers.
+SERVICE_CLIENTS: "weakref.WeakSet[ServiceClient]" = weakref.WeakSet()
 
 logger = structlog.get_logger(__name__)
 
@@ -83,6 +87,19 @@ class ServiceClient:
         )
         # requests does not promise that one Session is safe to share between threads.
         self.local = threading.local()
+        SERVICE_CLIENTS.add(self)
+
+    @property
+    def state(self) -> str:
+        """The breaker as the next call meets it: `closed`, `open` while it refuses calls, or
+        `half-open` once the next call may probe (pybreaker still says open until that call)."""
+        state = self.breaker.current_state
+        # pybreaker keeps when it opened only in its state storage.
+        opened_at = self.breaker._state_storage.opened_at
+        reopens_at = opened_at and opened_at + timedelta(seconds=self.breaker.reset_timeout)
+        if state == "open" and reopens_at and datetime.now(UTC) >= reopens_at:
+            return "half-open"
+        return state
 
     @property
     def session(self) -> requests.Session:

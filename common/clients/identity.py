@@ -4,6 +4,7 @@ import threading
 import time
 from typing import Any
 
+import structlog
 from django.conf import settings
 
 from common.auth.tokens import InvalidToken, token_claims
@@ -17,6 +18,7 @@ SERVICE_TOKEN_MARGIN_SECONDS = 30
 
 
 identity = ServiceClient(service="identity", url_setting="IDENTITY_URL")
+logger = structlog.get_logger(__name__)
 
 
 class IdentityRefused(Exception):
@@ -57,15 +59,23 @@ class ServiceTokenCache:
         self.lock = threading.Lock()
 
     def get(self) -> str:
+        """The token; a replacement identity cannot give (down, slow) leaves the current one in
+        use until it really expires, so a blip at identity fails no call that had a token."""
         with self.lock:
             if time.time() >= self.expires_at - SERVICE_TOKEN_MARGIN_SECONDS:
-                body = post(
-                    SERVICE_TOKEN_PATH,
-                    {
-                        "client_id": settings.SERVICE_NAME,
-                        "client_secret": settings.SERVICE_CLIENT_SECRET,
-                    },
-                )
+                try:
+                    body = post(
+                        SERVICE_TOKEN_PATH,
+                        {
+                            "client_id": settings.SERVICE_NAME,
+                            "client_secret": settings.SERVICE_CLIENT_SECRET,
+                        },
+                    )
+                except IdentityRefused:
+                    if time.time() >= self.expires_at:
+                        raise
+                    logger.warning("service_token_kept", expires_in=self.expires_at - time.time())
+                    return self.token
                 self.token = body["access"]
                 self.expires_at = token_claims(self.token)["exp"]
             return self.token

@@ -15,7 +15,7 @@ class EventsConfig(AppConfig):
         from common.events.subscriptions import SUBSCRIPTIONS
 
         autodiscover_modules("handlers")
-        # A handler for a type the subscription table does not bind would never be called.
+        # A handler for a type the subscription table does not send this service would never run.
         subscribed = SUBSCRIPTIONS[settings.SERVICE_NAME]
         handled = {event_type for types, _ in HANDLERS.values() for event_type in types}
         if unbound := sorted(handled - set(subscribed)):

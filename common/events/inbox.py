@@ -2,7 +2,7 @@
 
 A handler runs in one transaction with its inbox row, so a redelivered event finds the row
 and changes nothing. A failing handler is retried with exponential backoff and full jitter on
-the service's own queue (never through the exchange, which would reach every subscriber), then
+the service's own queue (never through the relay, which would reach every subscriber), then
 lands in the dead-letter table.
 
 Each handler declares a key that names it in the inbox and the dead letters, so renaming or
@@ -24,14 +24,13 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from common.api.errors import ApplicationError
+from common.api.errors import DATABASE_UNAVAILABLE_ERRORS, ApplicationError
 from common.celery import enqueue
 from common.events.envelope import Event, handling
 from common.events.models import DeadLetter, InboxEntry
 from common.events.types import InvalidEvent
 
 RETRY_TASK = "mercato.events.retry"
-MAXIMUM_BACKOFF_SECONDS = 600
 INVALID_EVENT = "invalid_event"
 RETRY_NOT_QUEUED = "The broker refused the retry; the last error was"
 REPLAY_FAILED = "The handler failed again; the dead letter keeps the new error."
@@ -105,6 +104,10 @@ def event_handle(
     handler_name = handler_key(handler_name)
     try:
         handler_apply(event=event, handler_name=handler_name)
+    except DATABASE_UNAVAILABLE_ERRORS:
+        # Not the handler's failure: nothing can be recorded, not even a dead letter. The task
+        # retries the delivery until the database is back, spending none of the handler's attempts.
+        raise
     except Exception as error:
         logger.warning("event_handler_failed", handler=handler_name, attempt=attempt, exc_info=True)
         if attempt >= settings.EVENT_HANDLER_MAX_ATTEMPTS:
@@ -120,7 +123,7 @@ def event_handle(
             countdown=get_exponential_backoff_interval(
                 factor=settings.EVENT_RETRY_BACKOFF_SECONDS,
                 retries=attempt - 1,
-                maximum=MAXIMUM_BACKOFF_SECONDS,
+                maximum=settings.TASK_COUNTDOWN_MAXIMUM_SECONDS,
                 full_jitter=True,
             ),
         )
@@ -141,6 +144,8 @@ def handler_apply(*, event: Event, handler_name: str) -> bool:
         _, first_time = InboxEntry.objects.get_or_create(event_id=event.id, handler=handler_name)
         if first_time:
             function(event)
+            # With event_already_handled, tells from the logs which copies are still to come.
+            logger.info("event_handled", handler=handler_name)
         else:
             logger.info("event_already_handled", handler=handler_name)
         return first_time

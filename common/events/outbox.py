@@ -6,18 +6,27 @@ broker but whose `published_at` did not commit is sent again; consumers' inboxes
 """
 
 import uuid
-from typing import Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Any, cast
 
 import structlog
 from celery import current_app
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from kombu import Connection, Producer
 
-from common.celery import connected_producer
+from common.celery import (
+    broker_forgot,
+    broker_lost_messages,
+    broker_messages_remembered,
+    connected_producer,
+)
 from common.events.envelope import Envelope, envelope_for
 from common.events.models import OutboxEvent
-from common.events.subscriptions import EXCHANGE, subscriber_queues
+from common.events.subscriptions import events_queue, subscribers_of
 
 CONSUME_TASK = "mercato.events.consume"
 RELAY_BATCH_SIZE = 200
@@ -42,6 +51,20 @@ def relay_after_commit(*, event_ids: list[uuid.UUID]) -> None:
         outbox_relay(event_ids=event_ids)
     except Exception:
         logger.warning("event_relay_deferred", event_ids=[str(i) for i in event_ids], exc_info=True)
+
+
+def outbox_sweep() -> int:
+    """The beat's sweep: sends what the after-commit relay could not. When the broker lost what it
+    held (`broker_lost_messages`), every row published in the last OUTBOX_REPLAY_SECONDS is sent
+    again first (a message still queued then is gone; consumers' inboxes absorb the copies of
+    those that were consumed) and `broker_forgot` tells the apps to resend their tasks."""
+    if broker_lost_messages():
+        since = timezone.now() - timedelta(seconds=settings.OUTBOX_REPLAY_SECONDS)
+        replayed = OutboxEvent.objects.filter(published_at__gte=since).update(published_at=None)
+        logger.warning("outbox_replayed_after_broker_loss", events=replayed)
+        broker_forgot.send(sender=outbox_sweep)
+        broker_messages_remembered()
+    return outbox_relay()
 
 
 def outbox_relay(*, event_ids: list[uuid.UUID] | None = None) -> int:
@@ -71,21 +94,64 @@ def outbox_relay(*, event_ids: list[uuid.UUID] | None = None) -> int:
 
 
 def send_to_broker(envelopes: list[Envelope]) -> None:
-    """One message per event to `mercato.events`, routed by type, after declaring every
-    subscriber's queue (kombu caches declarations per connection)."""
+    """One message per event and subscriber, straight into that subscriber's queue (declared
+    first; kombu caches declarations per connection); raises unless every message reached its
+    queue (`routing_checked`). A type nobody subscribes to is not sent.
+
+    Not one message to an exchange for it to copy: on Redis, kombu's copies all carry one delivery
+    tag, under which it keeps a single record for redelivery, so the first subscriber to
+    acknowledge its copy erased the record another's crashed worker needed to get its own back."""
     # A test setting: every event goes out twice, to prove consumers are idempotent.
     copies = 2 if settings.EVENTS_PUBLISH_TWICE else 1
-    queues = subscriber_queues()
-    with connected_producer() as producer:
+    with connected_producer() as producer, routing_checked(producer) as returned:
         for envelope in envelopes:
-            for _ in range(copies):
-                current_app.send_task(
-                    CONSUME_TASK,
-                    args=[envelope],
-                    # The stubs say a name; Celery hands the Exchange on to kombu, which takes both.
-                    exchange=EXCHANGE,  # type: ignore[arg-type]
-                    routing_key=envelope["type"],
-                    declare=queues,
-                    producer=producer,
-                    retry=False,
-                )
+            for service in subscribers_of(envelope["type"]):
+                for _ in range(copies):
+                    current_app.send_task(
+                        CONSUME_TASK,
+                        args=[envelope],
+                        # The stubs say a name; Celery takes the Queue itself, declared as is.
+                        queue=events_queue(service),  # type: ignore[arg-type]
+                        producer=producer,
+                        retry=False,
+                        mandatory=True,
+                    )
+                    if returned:
+                        raise EventNotRouted(f"{envelope['type']} {envelope['id']}: {returned[0]}")
+
+
+@contextmanager
+def routing_checked(producer: Producer) -> Iterator[list[str]]:
+    """Makes a send that reached no queue fail instead of vanishing.
+
+    On RabbitMQ events go out `mandatory` (with publisher confirms, CELERY_BROKER_TRANSPORT_OPTIONS)
+    and the broker's returns are collected in the list yielded. On Redis a message goes into its
+    queue's list by name, which a Redis restarted empty simply creates again; but one that
+    restarted while the batch went out lost what came before, and fails the batch."""
+    # kombu's stubs type the channel as any channel; these are the transports' own.
+    channel: Any = producer.channel
+    driver_type = cast(Connection, producer.connection).transport.driver_type
+    if driver_type == "amqp":
+        returned: list[str] = []
+
+        def collect(exception: Exception, exchange: str, routing_key: str, message: Any) -> None:
+            returned.append(f"returned by the broker: {exception}")
+
+        channel.events["basic_return"].add(collect)
+        try:
+            yield returned
+        finally:
+            channel.events["basic_return"].discard(collect)
+        return
+    if driver_type != "redis":
+        yield []
+        return
+    server = channel.client
+    run_id = server.info("server")["run_id"]
+    yield []
+    if server.info("server")["run_id"] != run_id:
+        raise EventNotRouted("the broker restarted while events were being sent")
+
+
+class EventNotRouted(Exception):
+    """An event reached none, or not all, of its subscribers' queues: it must be sent again."""

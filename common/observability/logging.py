@@ -3,7 +3,10 @@
 from typing import Any
 
 import structlog
+from django.http import HttpRequest
 from structlog.typing import Processor
+
+from common.proxies import client_address
 
 SHARED_PROCESSORS: list[Processor] = [
     structlog.contextvars.merge_contextvars,
@@ -46,3 +49,9 @@ class StructuredFormatter(structlog.stdlib.ProcessorFormatter):
             foreign_pre_chain=SHARED_PROCESSORS,
             **kwargs,
         )
+
+
+def bind_client_address(sender: Any, *, request: HttpRequest, **kwargs: Any) -> None:
+    """django-structlog's request hook: every log line of the request names the client as the
+    throttles and the sign-in lockout see it."""
+    structlog.contextvars.bind_contextvars(ip=client_address(request))

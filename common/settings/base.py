@@ -3,6 +3,7 @@
 from pathlib import Path
 from typing import Any
 
+from csp.constants import NONE, SELF
 from kombu import Queue
 
 from common.events.subscriptions import events_queue
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_prometheus",
     "django_structlog",
+    "csp",
     "common",
     "common.events",
 ]
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "common.observability.middleware.RequestIdMiddleware",
     "django_structlog.middlewares.RequestMiddleware",
@@ -75,6 +78,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "common.api.errors.DatabaseUnavailableMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
@@ -115,7 +119,8 @@ DEPENDENCY_TIMEOUT_SECONDS = 0.5
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        # Fails open: a Redis outage turns throttling off instead of failing requests.
+        "BACKEND": "common.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": SERVICE_NAME,
         "OPTIONS": {
@@ -138,8 +143,52 @@ SESSION_COOKIE_PATH = f"/{SERVICE_NAME}/"
 SESSION_COOKIE_AGE = environment.integer("ADMIN_SESSION_SECONDS", default=8 * 3600, minimum=60)
 CSRF_COOKIE_NAME = f"{SERVICE_NAME}_csrftoken"
 CSRF_COOKIE_PATH = f"/{SERVICE_NAME}/"
+# Only the admin's forms read the CSRF token, from the page; no script needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
+# Lax rather than Strict: a link into the admin from a mail or a chat still arrives signed in.
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Production is HTTPS only: the proxy in front (the Ingress, the gateway) terminates TLS and says
+# which scheme the client used in X-Forwarded-Proto. Under DEBUG (make run, the e2e suite) and in
+# compose everything is plain HTTP on this machine, so cookies must not be Secure there.
+HTTPS_ONLY = environment.boolean("HTTPS_ONLY", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 USE_X_FORWARDED_HOST = True
+# Browsers (the admin, the API docs) are sent to HTTPS; what calls over the cluster's plain HTTP
+# is not: probes, Prometheus, and services calling each other's API and identity's JWKS. No API
+# client is protected by a redirect anyway: its credentials crossed in clear before it.
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_REDIRECT_EXEMPT = [
+    r"^healthz/",
+    r"^metrics$",
+    rf"^{SERVICE_NAME}/api/v1/",
+    rf"^{SERVICE_NAME}/\.well-known/",
+]
+SESSION_COOKIE_SECURE = HTTPS_ONLY
+CSRF_COOKIE_SECURE = HTTPS_ONLY
+# A year, on every subdomain of the shop's host, with the preload directive: what the preload
+# lists require, though listing still takes the domain owner's own submission (docs/deploy.md).
+SECURE_HSTS_SECONDS = environment.integer(
+    "HSTS_SECONDS", default=365 * 24 * 3600 if HTTPS_ONLY else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = environment.boolean("HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = environment.boolean("HSTS_PRELOAD", default=True)
+# The admin loads its scripts, styles and icons from this service and nothing inline; JSON needs
+# nothing at all. Swagger UI's page alone is built with an inline script and style: left out.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": [f"/{SERVICE_NAME}/api/docs/"],
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+    },
+}
 
 STATIC_URL = f"/{SERVICE_NAME}/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles" / SERVICE_NAME
@@ -177,8 +226,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": environment.rates(
         "THROTTLE_RATES", default="anon=600/minute,user=1200/minute,sign_in=30/minute"
     ),
-    # Set to the number of proxies in front of a service (1 behind the gateway) so that
-    # X-Forwarded-For names the client; trusting it by default would let clients forge it.
+    # How many proxies append to X-Forwarded-For in front of a service (1 behind the gateway or
+    # the Ingress): the client is that many entries from the right, the part no client can
+    # write. 0 reads only the connection's address, which behind a proxy is the proxy's.
     "NUM_PROXIES": environment.integer("NUM_PROXIES", default=0),
 }
 
@@ -226,19 +276,41 @@ CELERY_BEAT_SCHEDULE = {
 # row committed); the services that run jobs resend it from beat at the same interval.
 JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
 OUTBOX_RETENTION_DAYS = environment.integer("OUTBOX_RETENTION_DAYS", default=7, minimum=1)
+# When the broker lost what it held, events published this recently are sent again: longer than
+# any event waits in a queue.
+OUTBOX_REPLAY_SECONDS = environment.integer("OUTBOX_REPLAY_SECONDS", default=600, minimum=1)
 INBOX_RETENTION_DAYS = environment.integer("INBOX_RETENTION_DAYS", default=30, minimum=1)
 EVENT_HANDLER_MAX_ATTEMPTS = environment.integer("EVENT_HANDLER_MAX_ATTEMPTS", default=8, minimum=1)
 EVENT_RETRY_BACKOFF_SECONDS = environment.integer(
     "EVENT_RETRY_BACKOFF_SECONDS", default=2, minimum=1
 )
 EVENTS_PUBLISH_TWICE = environment.boolean("EVENTS_PUBLISH_TWICE", default=False)
+# A worker killed mid-task has not acknowledged it, so the broker delivers it again (every task
+# is safe to run twice); a prefork child's death is rejected back to the queue at once.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker holds one message beyond those it runs: a killed one strands as few as possible.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# A task held by a killed worker comes back after this long on Redis: longer than the slowest
-# task, short enough that a crash costs minutes, not the default hour.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# RabbitMQ requeues a dead worker's messages when its connection drops, or, for a host that
+# vanished, after two missed heartbeats; Redis once they are this old, checked every 5 s. Tasks
+# take seconds; longer jobs (imports, exports) are safe to run twice at once.
+BROKER_VISIBILITY_TIMEOUT_SECONDS = environment.integer(
+    "BROKER_VISIBILITY_TIMEOUT_SECONDS", default=60, minimum=10
+)
+# confirm_publish (RabbitMQ; Redis ignores it): every send waits for the broker's ack, so a send
+# the broker did not take raises instead of vanishing (common/events/outbox.py relies on it).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": BROKER_VISIBILITY_TIMEOUT_SECONDS,
+    "unacked_restore_interval": 5,
+    "unacked_restore_throttle": 1,
+    "confirm_publish": True,
+}
+CELERY_BROKER_HEARTBEAT = 30
+# A worker holds a task's message while it waits out its countdown: no wait may come near the
+# visibility timeout, or Redis would hand the waiting task to a second worker. Longer waits are
+# kept in a row that a periodic sweep picks up (webhook retries).
+TASK_COUNTDOWN_MAXIMUM_SECONDS = BROKER_VISIBILITY_TIMEOUT_SECONDS // 2
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
@@ -266,5 +338,8 @@ LOGGING = {
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
 # RequestIdMiddleware has already replaced an unacceptable X-Request-ID with a fresh one.
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+# Request logs name the client as the throttles see it (common.observability.logging), not as
+# django-ipware would guess it from whatever X-Forwarded-For a client sends.
+DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False
 # Celery would otherwise replace LOGGING's handlers with its own plain-text ones.
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -77,7 +77,12 @@ def without_password(parts: SplitResult) -> str:
 
 
 def database(name: str, *, service: str) -> dict[str, Any]:
-    """A DATABASES entry; `{service}` in the URL, or no database name, means one per service."""
+    """A DATABASES entry; `{service}` in the URL, or no database name, means one per service.
+
+    `<SERVICE>_<name>` (`ORDERS_DATABASE_URL`), when set, is that service's own server and wins:
+    one service can move to a server of its own while the rest share one URL."""
+    if os.environ.get(own := f"{service.upper()}_{name}"):
+        name = own
     value = url(name, schemes=("postgres", "postgresql", "pgsql"))
     value = value.replace("{service}", service)
     parts = urlsplit(value)

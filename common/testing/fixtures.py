@@ -6,7 +6,23 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from pytest_django import Settings
 from rest_framework.test import APIClient
+
+# What HTTPS_ONLY sets wherever DEBUG is off; the suites load their settings under DEBUG.
+HTTPS_ONLY_SETTINGS = {
+    "SECURE_SSL_REDIRECT": True,
+    "SECURE_HSTS_SECONDS": 365 * 24 * 3600,
+    "SESSION_COOKIE_SECURE": True,
+    "CSRF_COOKIE_SECURE": True,
+}
+
+
+@pytest.fixture
+def https_only(settings: Settings) -> None:
+    """This service as production runs it, behind a proxy that terminates TLS."""
+    for name, value in HTTPS_ONLY_SETTINGS.items():
+        setattr(settings, name, value)
 
 
 @pytest.fixture

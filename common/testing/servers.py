@@ -43,9 +43,9 @@ class StubRequest:
         return json.loads(self.body)
 
 
-# An answer is a status and a body sent as JSON (None: no body), or a function of the request
-# returning one.
-Answer = tuple[int, Any]
+# An answer is a status, a body sent as JSON (None: no body) and optionally headers (a redirect's
+# Location), or a function of the request returning one.
+Answer = tuple[int, Any] | tuple[int, Any, dict[str, str]]
 Script = Answer | Callable[[StubRequest], Answer]
 NOT_SCRIPTED: Answer = (404, {"detail": "nothing scripted for this request"})
 
@@ -116,9 +116,13 @@ def handler_for(stub: HttpStub) -> type[BaseHTTPRequestHandler]:
         def respond(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
             headers = {name.lower(): value for name, value in self.headers.items()}
-            status, payload = stub.answer(StubRequest(self.command, self.path, headers, body))
+            status, payload, *more = stub.answer(
+                StubRequest(self.command, self.path, headers, body)
+            )
             content = b"" if payload is None else json.dumps(payload).encode()
             self.send_response(status)
+            for name, value in (more[0] if more else {}).items():
+                self.send_header(name, value)
             if payload is not None:
                 self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(content)))

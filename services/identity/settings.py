@@ -52,6 +52,8 @@ AXES_COOLOFF_TIME = timedelta(
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "apps.accounts.lockout.username_of"
 AXES_LOCKOUT_CALLABLE = "apps.accounts.lockout.lockout_response"
+# The address each attempt is recorded with is the one the throttles see behind the proxies.
+AXES_CLIENT_IP_CALLABLE = "common.proxies.client_address"
 # Lockout is per account on purpose (guessing one password is the attack it stops); per-address
 # limits come from the sign_in throttle, which cannot lock a whole office out by its shared IP.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -16,6 +16,12 @@ CELERY_BEAT_SCHEDULE = {
 
 # The adapter new payments use (apps/payments/providers); a payment keeps its own for refunds.
 PAYMENTS_PROVIDER = environment.choice("PAYMENTS_PROVIDER", default="sandbox", choices=("sandbox",))
+# Where the sandbox provider makes a round trip before answering (empty: it answers at once), and
+# how long any provider call may wait for an answer before the provider counts as unavailable.
+PAYMENTS_SANDBOX_URL = environment.optional_text("PAYMENTS_SANDBOX_URL", default="")
+PAYMENTS_PROVIDER_TIMEOUT_SECONDS = environment.integer(
+    "PAYMENTS_PROVIDER_TIMEOUT_SECONDS", default=10, minimum=1
+)
 # Retries of a provider call that failed transiently, with exponential backoff and jitter,
 # before the charge fails as `provider_unavailable`.
 PAYMENT_MAX_RETRIES = environment.integer("PAYMENT_MAX_RETRIES", default=5)

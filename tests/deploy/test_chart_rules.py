@@ -1,12 +1,16 @@
 """The chart's rules, read off the rendered objects: hardening, probes, migrations, checksums."""
 
 import base64
+import os
+import subprocess
+import sys
 
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from services import SERVICE_NAMES, SERVICES
+from tests.deploy.conftest import ROOT
 
 BEAT_SERVICES = {service.name for service in SERVICES if service.beat}
 FULLNAME = "shop-mercato"
@@ -187,6 +191,8 @@ def test_every_service_gets_the_environment_contract(default):
         assert data["MERCATO_SERVICE"] == service
         assert data["LOG_FORMAT"] == "json"
         assert data["DEBUG"] == "false"
+        # The Ingress controller is the one proxy that appends to X-Forwarded-For.
+        assert data["NUM_PROXIES"] == "1"
         assert data["IDENTITY_URL"] == f"http://{FULLNAME}-identity:8000"
         assert data["JWKS_URL"] == (
             f"http://{FULLNAME}-identity:8000/identity/.well-known/jwks.json"
@@ -350,6 +356,7 @@ def test_blue_green_renders_both_colours_and_services_select_the_active_one(char
         ("services.orders.beat.replicas=2", "/services/orders/beat/replicas"),
         ("services.shipping.enabled=true", "shipping"),
         ("config.logFormat=xml", "/config/logFormat"),
+        ("config.numProxies=-1", "/config/numProxies"),
         ("blueGreen.activeColor=red", "/blueGreen/activeColor"),
     ],
 )
@@ -445,3 +452,34 @@ def test_helm_test_checks_every_services_readiness_through_its_service(default):
         service = pod["metadata"]["labels"]["mercato.io/service"]
         script = pod["spec"]["containers"][0]["command"][-1]
         assert f"http://{FULLNAME}-{service}:8000/healthz/ready" in script
+
+
+def chart_environment(manifests: list[dict], service: str) -> dict[str, str]:
+    """What a pod of `service` runs with: its ConfigMap and its Secret, and nothing else."""
+    config = by_kind(manifests, "ConfigMap")[f"{FULLNAME}-{service}"]["data"]
+    secret = by_kind(manifests, "Secret")[f"{FULLNAME}-{service}"]["data"]
+    decoded = {key: base64.b64decode(value).decode() for key, value in secret.items()}
+    return {"PATH": os.environ["PATH"], **config, **decoded}
+
+
+def test_every_service_passes_the_deployment_checks_under_the_charts_settings(default):
+    """`check --deploy` with warnings failing it, one process per service, all at once."""
+    checks = {
+        service: subprocess.Popen(
+            [sys.executable, "manage.py", service, "check", "--deploy", "--fail-level=WARNING"],
+            cwd=ROOT,
+            env=chart_environment(default, service),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for service in SERVICE_NAMES
+    }
+    reports = {service: check.communicate(timeout=120)[0] for service, check in checks.items()}
+
+    failed = {
+        service: reports[service]
+        for service, check in checks.items()
+        if check.returncode != 0 or "System check identified no issues" not in reports[service]
+    }
+    assert not failed, failed

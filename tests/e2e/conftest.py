@@ -13,7 +13,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from typing import NoReturn
+from urllib.parse import quote, unquote, urlsplit
 
 import psutil
 import pytest
@@ -22,7 +23,7 @@ import requests
 
 from common.testing.servers import HttpStub
 from services import SERVICES
-from tests.e2e.listeners import BrokerSwitch, MailCatcher
+from tests.e2e.listeners import MailCatcher, TcpSwitch
 from tests.e2e.shop import Shop
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,6 +31,9 @@ BASE_PORT = 18000
 START_TIMEOUT_SECONDS = 180
 BROKER = os.environ.get("E2E_BROKER", "redis")
 RABBITMQ = ("127.0.0.1", 5672)
+RABBITMQ_MANAGEMENT_URL = os.environ.get(
+    "RABBITMQ_MANAGEMENT_URL", "http://guest:guest@127.0.0.1:15672"
+)
 # Short enough that retries, dead letters, the outbox sweep and the job sweeps happen within a
 # test's patience.
 QUICK_RETRIES = {
@@ -102,6 +106,22 @@ class Platform:
                 continue
         return [p for p in leftovers if p.pid != os.getpid()]
 
+    def process_group(self, service: str, role: str) -> int:
+        """The process group of `service`'s `role` (web, worker, beat): `./manage.py up` starts
+        each as a group of its own, whose leader is the process docker/entrypoint became."""
+        command_word = {"web": "gunicorn", "worker": "worker", "beat": "beat"}[role]
+        for process in self.leftover_processes():
+            try:
+                if (
+                    process.environ().get("MERCATO_SERVICE") == service
+                    and command_word in process.cmdline()
+                    and os.getpgid(process.pid) == process.pid
+                ):
+                    return process.pid
+            except (psutil.NoSuchProcess, psutil.ZombieProcess, ProcessLookupError):
+                continue
+        raise LookupError(f"no running {service}-{role} in {self.home}")
+
 
 def e2e_environment(
     home: Path, *, databases: str = "e2e", base_port: int = BASE_PORT
@@ -119,22 +139,22 @@ def e2e_environment(
     return environment
 
 
-def fresh_broker(space: str, *, redis_database: int) -> BrokerSwitch:
+def fresh_broker(space: str, *, redis_database: int, broker: str = BROKER) -> TcpSwitch:
     """An empty broker namespace for one platform, behind a relay the suite can cut."""
-    if BROKER == "rabbitmq":
+    if broker == "rabbitmq":
         rabbitmq_fresh_vhost(space)
-        switch = BrokerSwitch(RABBITMQ)
+        switch = TcpSwitch(RABBITMQ)
         switch.start()
         switch.url = f"amqp://guest:guest@127.0.0.1:{switch.port}/{space}"
         return switch
     parts = urlsplit(os.environ["REDIS_URL"])
     if parts.scheme == "unix":
         redis.Redis(unix_socket_path=parts.path, db=redis_database).flushdb()
-        switch = BrokerSwitch(parts.path)
+        switch = TcpSwitch(parts.path)
     else:
         upstream = (parts.hostname, parts.port or 6379)
         redis.Redis(host=upstream[0], port=upstream[1], db=redis_database).flushdb()
-        switch = BrokerSwitch(upstream)
+        switch = TcpSwitch(upstream)
     switch.start()
     switch.url = f"redis://127.0.0.1:{switch.port}/{redis_database}"
     return switch
@@ -142,17 +162,61 @@ def fresh_broker(space: str, *, redis_database: int) -> BrokerSwitch:
 
 def rabbitmq_fresh_vhost(vhost: str) -> None:
     """RabbitMQ's queues are durable: a virtual host per platform, new each run, holds no leftovers.
-    Where RabbitMQ is missing the RabbitMQ run is skipped, except in CI, where it must run."""
+
+    It is made through the management HTTP API where that answers (the workflow's RabbitMQ
+    container has no rabbitmqctl beside it), else with the local rabbitmqctl (a machine's own
+    RabbitMQ without the management plugin). Where RabbitMQ or both ways are missing the RabbitMQ
+    run is skipped, except in CI, where it must run."""
     try:
         socket.create_connection(RABBITMQ, timeout=2).close()
-        reachable = shutil.which("rabbitmqctl") is not None
     except OSError:
-        reachable = False
-    if not reachable:
-        reason = f"RabbitMQ is not running on {RABBITMQ[0]}:{RABBITMQ[1]} with rabbitmqctl"
-        if os.environ.get("CI"):
-            pytest.fail(reason)
-        pytest.skip(reason)
+        rabbitmq_missing(f"RabbitMQ is not running on {RABBITMQ[0]}:{RABBITMQ[1]}")
+    if not recreate_vhost_through_management_api(vhost):
+        if shutil.which("rabbitmqctl") is None:
+            rabbitmq_missing(
+                f"neither RabbitMQ's management API ({management_api()[0]}) nor rabbitmqctl is "
+                "there to create virtual hosts"
+            )
+        recreate_vhost_with_rabbitmqctl(vhost)
+
+
+def rabbitmq_missing(reason: str) -> NoReturn:
+    if os.environ.get("CI"):
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def management_api() -> tuple[str, tuple[str, str]]:
+    """The management API's base URL and credentials, from RABBITMQ_MANAGEMENT_URL."""
+    parts = urlsplit(RABBITMQ_MANAGEMENT_URL)
+    credentials = (unquote(parts.username or "guest"), unquote(parts.password or "guest"))
+    base = parts._replace(netloc=parts.netloc.rpartition("@")[2]).geturl().rstrip("/")
+    return base, credentials
+
+
+def recreate_vhost_through_management_api(vhost: str) -> bool:
+    """False when nothing answers at the management API's address."""
+    base, credentials = management_api()
+    url = f"{base}/api/vhosts/{quote(vhost, safe='')}"
+    try:
+        deleted = requests.delete(url, auth=credentials, timeout=30)
+    except requests.ConnectionError:
+        return False
+    created = requests.put(url, auth=credentials, timeout=30)
+    permitted = requests.put(
+        f"{base}/api/permissions/{quote(vhost, safe='')}/guest",
+        json={"configure": ".*", "write": ".*", "read": ".*"},
+        auth=credentials,
+        timeout=30,
+    )
+    for answer, expected in ((deleted, {204, 404}), (created, {201, 204}), (permitted, {201, 204})):
+        assert answer.status_code in expected, (
+            f"{answer.request.method} {answer.url}: {answer.status_code} {answer.text}"
+        )
+    return True
+
+
+def recreate_vhost_with_rabbitmqctl(vhost: str) -> None:
     subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
     for command in (
         ["add_vhost", vhost],
@@ -196,7 +260,7 @@ def started_platform(
 
 
 @pytest.fixture(scope="session")
-def broker() -> BrokerSwitch:
+def broker() -> TcpSwitch:
     switch = fresh_broker("mercato-e2e", redis_database=2)
     yield switch
     switch.cut()

@@ -1,5 +1,6 @@
 """Real servers the e2e suite stands up beside the platform: an SMTP server catching mail and a
-TCP relay in front of the broker the suite can cut (webhooks go to common/testing's HTTP stub)."""
+TCP relay in front of a server (the broker, a database) the suite can cut (webhooks go to
+common/testing's HTTP stub)."""
 
 import contextlib
 import email
@@ -38,14 +39,14 @@ class MailCatcher:
         return [message for message in self.messages if address in message["To"]]
 
 
-class BrokerSwitch:
-    """A TCP relay on 127.0.0.1 to the broker (`host:port` or a unix socket path). `cut()` is the
-    broker going away for every process of the platform; `restore()` is it coming back."""
+class TcpSwitch:
+    """A TCP relay on 127.0.0.1 to a server (`host:port` or a unix socket path). `cut()` is the
+    server going away for every process using it; `restore()` is it coming back."""
 
     def __init__(self, upstream: tuple[str, int] | str) -> None:
         self.upstream = upstream
         self.port = free_port()
-        # The CELERY_BROKER_URL that reaches the broker through this relay.
+        # The URL (CELERY_BROKER_URL, a database's) that reaches the server through this relay.
         self.url = ""
         self.listener: socket.socket | None = None
         self.connections: list[socket.socket] = []

@@ -1,5 +1,6 @@
 """A REST client of the platform, as a shop's app or an operator's script would be: HTTP only."""
 
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -32,12 +33,24 @@ def eventually(
         time.sleep(every)
 
 
+def described(response: requests.Response) -> str:
+    """What a failing assertion on an HTTP answer shows: the request, its status and its body."""
+    request = response.request
+    return f"{request.method} {request.url} answered {response.status_code}: {response.text[:4000]}"
+
+
+def answered(response: requests.Response, status: int) -> requests.Response:
+    """`response`, once it is `status`; anything else fails the test showing the whole answer."""
+    assert response.status_code == status, described(response)
+    return response
+
+
 class Shop:
     def __init__(self, platform: "Platform", http: requests.Session) -> None:
         self.platform = platform
         self.http = http
 
-    def call(self, method: str, service: str, path: str, *, token: str = "", **options):
+    def call(self, method: str, service: str, path: str, *, token: str = "", timeout=30, **options):
         headers = options.pop("headers", {})
         if token:
             headers["Authorization"] = f"Bearer {token}"
@@ -45,7 +58,7 @@ class Shop:
             method,
             self.platform.url(service, f"/{service}/api/v1/{path}"),
             headers=headers,
-            timeout=30,
+            timeout=timeout,
             **options,
         )
 
@@ -53,8 +66,7 @@ class Shop:
         response = self.call(
             "POST", "identity", "auth/token/", json={"email": email, "password": password}
         )
-        assert response.status_code == 200, response.text
-        return response.json()
+        return answered(response, 200).json()
 
     def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> str:
         return self.token_pair(email, password)["access"]
@@ -68,8 +80,7 @@ class Shop:
             "auth/register/",
             json={"email": email, "password": password, "full_name": "E2E Shopper"},
         )
-        assert registered.status_code == 201, registered.text
-        return {**registered.json(), "token": self.sign_in(email, password)}
+        return {**answered(registered, 201).json(), "token": self.sign_in(email, password)}
 
     def new_product(self, *, on_hand: int, price: str = "9.90") -> str:
         """A product of its own for one test (the e2e databases outlive runs), with stock."""
@@ -82,8 +93,7 @@ class Shop:
             token=manager,
             json={"sku": sku, "name": f"Test {sku}", "price": price, "category": DEMO_CATEGORY},
         )
-        assert created.status_code == 201, created.text
-        product_id = created.json()["id"]
+        product_id = answered(created, 201).json()["id"]
         adjusted = self.call(
             "POST",
             "catalog",
@@ -91,15 +101,15 @@ class Shop:
             token=manager,
             json={"delta": on_hand, "reason": "e2e stock"},
         )
-        assert adjusted.status_code == 200, adjusted.text
+        answered(adjusted, 200)
         return product_id
 
     def stock(self, product_id: str) -> dict:
-        response = self.call("GET", "catalog", f"stock/{product_id}/")
-        assert response.status_code == 200, response.text
-        return response.json()
+        return answered(self.call("GET", "catalog", f"stock/{product_id}/"), 200).json()
 
-    def place(self, token: str, lines: list[tuple[str, int]], payment_method: str, key=None):
+    def place(
+        self, token: str, lines: list[tuple[str, int]], payment_method: str, key=None, **options
+    ):
         return self.call(
             "POST",
             "orders",
@@ -110,12 +120,15 @@ class Shop:
                 "lines": [{"product_id": p, "quantity": q} for p, q in lines],
                 "payment_method": payment_method,
             },
+            **options,
         )
 
+    def placed(self, token: str, lines: list[tuple[str, int]], payment_method: str) -> str:
+        """The id of a new order for `lines`; the test fails showing the answer unless it is 201."""
+        return answered(self.place(token, lines, payment_method), 201).json()["id"]
+
     def order(self, token: str, order_id: str) -> dict:
-        response = self.call("GET", "orders", f"orders/{order_id}/", token=token)
-        assert response.status_code == 200, response.text
-        return response.json()
+        return answered(self.call("GET", "orders", f"orders/{order_id}/", token=token), 200).json()
 
     def settled(self, token: str, order_id: str, *, timeout: float = 30, into=TERMINAL) -> dict:
         """The order once its status is one of `into`."""
@@ -129,8 +142,7 @@ class Shop:
 
     def payments(self, token: str, order_id: str) -> list[dict]:
         response = self.call("GET", "payments", f"payments/?order_id={order_id}", token=token)
-        assert response.status_code == 200, response.text
-        return response.json()["results"]
+        return answered(response, 200).json()["results"]
 
     def webhook(self, token: str, url: str, event_types: list[str]) -> dict:
         response = self.call(
@@ -140,8 +152,42 @@ class Shop:
             token=token,
             json={"url": url, "event_types": event_types},
         )
-        assert response.status_code == 201, response.text
-        return response.json()
+        return answered(response, 201).json()
+
+
+class StockWatch:
+    """Reads a product's stock every `every` seconds while a test runs, keeping every reading,
+    and every failed read as what was seen (a fault test reads through outages)."""
+
+    def __init__(self, shop: Shop, product_id: str, *, every: float = 0.02) -> None:
+        self.readings: list[dict] = []
+        self.failures: list[str] = []
+        self.running = True
+        self.every = every
+        self.thread = threading.Thread(target=self._watch, args=(shop, product_id))
+
+    def _watch(self, shop: Shop, product_id: str) -> None:
+        with requests.Session() as http:
+            reader = Shop(shop.platform, http)
+            while self.running:
+                try:
+                    response = reader.call("GET", "catalog", f"stock/{product_id}/")
+                except requests.RequestException as error:
+                    self.failures.append(repr(error))
+                else:
+                    if response.status_code == 200:
+                        self.readings.append(response.json())
+                    else:
+                        self.failures.append(f"{response.status_code} {response.text[:300]}")
+                time.sleep(self.every)
+
+    def __enter__(self) -> "StockWatch":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.running = False
+        self.thread.join()
 
 
 def admin_login(
@@ -169,8 +215,8 @@ class AdminSession:
     def __init__(self, platform: "Platform", service: str, email: str) -> None:
         self.platform, self.service = platform, service
         self.http = requests.Session()
-        signed_in = admin_login(self.http, platform, service, email, DEMO_PASSWORD)
-        assert signed_in.url.endswith(f"/{service}/admin/"), signed_in.text[-500:]
+        signed_in = answered(admin_login(self.http, platform, service, email, DEMO_PASSWORD), 200)
+        assert signed_in.url.endswith(f"/{service}/admin/"), described(signed_in)
 
     def url(self, path: str) -> str:
         return self.platform.url(self.service, f"/{self.service}/admin/{path}")
@@ -179,7 +225,7 @@ class AdminSession:
         return self.http.cookies[f"{self.service}_csrftoken"]
 
     def get(self, path: str) -> requests.Response:
-        return self.http.get(self.url(path), timeout=10)
+        return answered(self.http.get(self.url(path), timeout=10), 200)
 
     def act(self, path: str, action: str, selected: list[str]) -> requests.Response:
         """Runs an admin action on the selected rows of the changelist at `path`."""

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
 from apps.accounts.models import Role, User
@@ -33,6 +34,17 @@ def test_create_superuser_gives_the_admin_role_and_so_every_admin():
     assert list(admin.roles.values_list("name", flat=True)) == ["admin"]
     assert admin.is_staff
     assert {"identity.admin.access", "catalog.admin.access"} <= admin.granted_scopes
+
+
+def test_the_first_admin_is_made_without_prompts_as_docs_deploy_shows(monkeypatch):
+    """`createsuperuser --noinput --email`, the password from DJANGO_SUPERUSER_PASSWORD."""
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "a-long-passphrase-7")
+
+    call_command("createsuperuser", "--noinput", "--email", "First@Example.com", verbosity=0)
+
+    admin = User.objects.get(email="first@example.com")
+    assert admin.check_password("a-long-passphrase-7")
+    assert list(admin.roles.values_list("name", flat=True)) == ["admin"]
 
 
 def test_a_users_scopes_are_the_union_of_its_roles_permissions():

@@ -1,6 +1,7 @@
 """identity's own admin: the roles of the person signing in decide what it shows and allows."""
 
 import pytest
+from django.conf import settings
 
 from apps.accounts.models import User
 from apps.accounts.passwords import MAXIMUM_PASSWORD_LENGTH, TOO_LONG
@@ -17,6 +18,22 @@ def admin_as(client, demo_users):
         return client, response
 
     return sign_in
+
+
+@pytest.mark.usefixtures("https_only")
+def test_signing_in_over_https_gives_a_secure_http_only_same_site_session_cookie(
+    client, demo_users
+):
+    signed_in = client.post(
+        LOGIN_URL,
+        {"username": "admin@mercato.local", "password": DEMO_PASSWORD},
+        HTTP_HOST="testserver",
+        HTTP_X_FORWARDED_PROTO="https",
+    )
+
+    assert signed_in.status_code == 302, signed_in.content.decode()[-2000:]
+    cookie = signed_in.cookies[settings.SESSION_COOKIE_NAME]
+    assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
 
 
 def test_support_reads_users_but_cannot_save_one(admin_as):

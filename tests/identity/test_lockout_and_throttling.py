@@ -84,3 +84,18 @@ def test_exceeding_a_throttle_rate_is_a_429_problem_with_retry_after(
     assert [answer.status_code for answer in answers] == [401, 401, 401, 429]
     assert throttled.json()["type"] == "urn:mercato:problem:throttled"
     assert 0 < int(throttled["Retry-After"]) <= 60
+
+
+def test_a_failed_sign_in_is_recorded_with_the_address_the_throttles_see(
+    api_client, demo_users, settings
+):
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+
+    api_client.post(
+        TOKEN_URL,
+        {"email": CUSTOMER, "password": "x"},
+        HTTP_X_FORWARDED_FOR=f"203.0.113.9, {THROTTLED_ADDRESS}",
+        REMOTE_ADDR="10.0.0.5",
+    )
+
+    assert list(AccessAttempt.objects.values_list("ip_address", flat=True)) == [THROTTLED_ADDRESS]

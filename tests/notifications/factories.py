@@ -5,7 +5,14 @@ import uuid
 import factory
 from django.utils import timezone
 
-from apps.notifications.models import WEBHOOK_EVENT_TYPES, Recipient, WebhookEndpoint
+from apps.notifications.models import (
+    WEBHOOK_EVENT_TYPES,
+    Notification,
+    NotificationKind,
+    Recipient,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from apps.notifications.signing import webhook_secret_generate
 
 
@@ -27,3 +34,31 @@ class WebhookEndpointFactory(factory.django.DjangoModelFactory):
     url = "https://hooks.example.com/mercato"
     event_types = factory.LazyFunction(lambda: list(WEBHOOK_EVENT_TYPES))
     secret = factory.LazyFunction(webhook_secret_generate)
+
+
+class NotificationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Notification
+
+    recipient = factory.SubFactory(RecipientFactory)
+    event_id = factory.LazyFunction(uuid.uuid4)
+    kind = NotificationKind.ORDER_CONFIRMED
+    order_id = factory.LazyFunction(uuid.uuid4)
+    email = factory.SelfAttribute("recipient.email")
+    subject = "Your order is confirmed"
+    body = "Thank you for your order."
+    sent_at = factory.LazyFunction(timezone.now)
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WebhookDelivery
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event_id = factory.LazyFunction(uuid.uuid4)
+    event_type = "order.confirmed"
+    payload = factory.LazyAttribute(
+        lambda delivery: {"type": delivery.event_type, "timestamp": "", "data": {}}
+    )
+    max_attempts = 1
+    next_attempt_at = factory.LazyFunction(timezone.now)

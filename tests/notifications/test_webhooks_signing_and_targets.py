@@ -1,16 +1,16 @@
-"""Our Standard Webhooks signing agrees with the reference library, and the SSRF check refuses
-every non-public address, including ones a public-looking name resolves to."""
+"""Our Standard Webhooks signing agrees with the reference library, and the SSRF check calls no
+special-purpose address public, whichever Python release's tables `ipaddress` carries (URLs and
+names through every stage: test_webhooks_ssrf.py)."""
 
 import base64
 import ipaddress
-import socket
 from datetime import UTC, datetime
 
 import pytest
 from standardwebhooks.webhooks import Webhook
 
 from apps.notifications.signing import webhook_secret_generate, webhook_signature
-from apps.notifications.targets import UnsafeTarget, is_public, target_post, target_resolve
+from apps.notifications.targets import is_public
 
 
 def test_a_generated_secret_is_whsec_and_base64_of_at_least_24_random_bytes():
@@ -56,6 +56,18 @@ def test_our_signature_matches_the_reference_librarys():
         "::ffff:10.0.0.1",
         "64:ff9b::a9fe:a9fe",
         "2002:7f00:1::",
+        "::7f00:1",
+        "fec0::1",
+        "100::1",
+        "64:ff9b:1::a00:1",
+        "2001:db8::1",
+        "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+        "192.0.0.8",
+        "192.0.2.1",
+        "192.88.99.1",
+        "198.18.0.1",
+        "198.51.100.7",
+        "203.0.113.7",
     ],
 )
 def test_a_non_public_address_is_not_public(address):
@@ -65,37 +77,3 @@ def test_a_non_public_address_is_not_public(address):
 @pytest.mark.parametrize("address", ["93.184.215.14", "1.1.1.1", "2606:4700:4700::1111"])
 def test_a_public_address_is_public(address):
     assert is_public(ipaddress.ip_address(address))
-
-
-def fake_dns(monkeypatch, address: str) -> None:
-    """`hooks.example.com` resolves to `address`; other names (and literals) as before."""
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        if host == "hooks.example.com":
-            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
-        return real(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-
-
-def test_a_public_name_resolving_to_a_private_address_is_refused(monkeypatch):
-    fake_dns(monkeypatch, "10.0.0.7")
-
-    with pytest.raises(UnsafeTarget, match=r"hooks\.example\.com resolves to 10\.0\.0\.7"):
-        target_resolve("https://hooks.example.com/in", allow_private=False)
-
-
-def test_the_request_goes_to_the_checked_address_with_the_urls_host(monkeypatch, webhook_receiver):
-    port = webhook_receiver.port
-    fake_dns(monkeypatch, "127.0.0.1")
-    target = target_resolve(f"http://hooks.example.com:{port}/in?a=1", allow_private=True)
-    # Whatever the name resolves to later (rebinding), the connection uses the address checked.
-    fake_dns(monkeypatch, "10.255.255.1")
-
-    status = target_post(target=target, body=b"{}", headers={"webhook-id": "x"}, timeout=5)
-
-    (request,) = webhook_receiver.requests
-    assert status == 204
-    assert request.headers["host"] == f"hooks.example.com:{port}"
-    assert request.target == "/in?a=1"

@@ -72,16 +72,6 @@ def test_cancelling_after_payment_or_twice_is_a_409_naming_the_status(api_client
     assert published() == []
 
 
-def test_a_customer_cannot_cancel_another_customers_order(api_client, customer):
-    theirs = order_in()
-
-    response = api_client.post(cancel_url(theirs), **customer.headers)
-
-    theirs.refresh_from_db()
-    assert response.status_code == 404
-    assert theirs.status == OrderStatus.PENDING
-
-
 def test_support_cancels_any_unpaid_order(api_client, caller):
     order = order_in(OrderStatus.AWAITING_PAYMENT)
     support = caller(*SUPPORT_SCOPES)

@@ -258,6 +258,7 @@ def test_catalog_down_is_a_503_that_stores_nothing(place, catalog_stub, two_prod
 
     assert response.status_code == 503
     assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "5"
     assert response.json()["type"] == "urn:mercato:problem:catalog_unavailable"
     assert len(catalog_stub.price_requests()) == 2  # the first answer and one retry
     assert Order.objects.count() == IdempotencyKey.objects.count() == 0

@@ -144,6 +144,17 @@ def test_an_export_job_runs_once():
     assert export.row_count == len(rows(export.content)) == 1
 
 
+def test_an_export_left_running_by_a_killed_worker_is_written_when_its_task_comes_again():
+    order_in(OrderStatus.CONFIRMED)
+    export = OrderExport.objects.create(requested_by="finance-1", status=JobStatus.RUNNING)
+
+    order_export_run_task(str(export.id))
+
+    export.refresh_from_db()
+    assert (export.status, export.row_count) == (JobStatus.SUCCEEDED, 1)
+    assert len(rows(export.content)) == 1
+
+
 def test_a_failing_export_job_is_marked_failed_with_its_error():
     export = OrderExport.objects.create(
         requested_by="finance-1", filters={"created_after": "not a time"}

@@ -90,3 +90,32 @@ def test_a_refund_without_a_charge_is_declined():
 
     assert not result.succeeded
     assert result.decline_reason == "no_charge_to_refund"
+
+
+def test_a_sandbox_url_that_does_not_answer_in_time_makes_the_provider_unavailable(
+    settings, http_stub
+):
+    settings.PAYMENTS_SANDBOX_URL = http_stub.url("/provider")
+    settings.PAYMENTS_PROVIDER_TIMEOUT_SECONDS = 1
+    http_stub.on("POST", "/provider", (204, None))
+    http_stub.delay = 1.5
+    payment = PaymentFactory(payment_method="pm_card_ok", attempts=1)
+
+    with pytest.raises(ProviderUnavailable, match="Timeout"):
+        sandbox.charge(payment=payment)
+
+    assert not SandboxOperation.objects.exists()
+    assert http_stub.received("/provider")[0].json() == {
+        "operation": "charge",
+        "idempotency_key": str(payment.id),
+    }
+
+
+def test_a_sandbox_url_that_answers_lets_the_card_decide(settings, http_stub):
+    settings.PAYMENTS_SANDBOX_URL = http_stub.url("/provider")
+    http_stub.on("POST", "/provider", (204, None))
+
+    result = sandbox.charge(payment=PaymentFactory(payment_method="pm_card_ok", attempts=1))
+
+    assert result.succeeded
+    assert len(http_stub.received("/provider")) == 1

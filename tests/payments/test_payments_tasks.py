@@ -21,13 +21,15 @@ from tests.payments.test_payments_handlers import payment_requested
 pytestmark = pytest.mark.django_db
 
 
-def test_provider_calls_ack_late_and_retry_as_often_as_configured(settings):
+def test_provider_calls_ack_late_and_retry_as_often_and_as_long_as_configured(settings):
     settings.PAYMENT_MAX_RETRIES = 7
+    settings.TASK_COUNTDOWN_MAXIMUM_SECONDS = 12
 
     for task in (payment_charge_task, payment_refund_task):
         assert task.acks_late
         assert task.autoretry_for == (ProviderUnavailable,)
         assert task.max_retries == 7
+        assert task.retry_backoff_max == 12
 
 
 def test_a_charge_task_for_a_settled_payment_calls_no_provider():

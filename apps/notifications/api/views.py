@@ -47,9 +47,10 @@ Standard Webhooks specification says (https://www.standardwebhooks.com/):
   `whsec_` secret.
 
 A 2xx answer within 5 seconds delivers; anything else (redirects are not followed) is retried with
-exponential backoff and jitter, 8 attempts by default. The URL must be http(s) and resolve only to
-public addresses, checked when it is saved and again, pinned to the checked address, on every
-attempt. The secret appears in the create and detail answers, never in lists.
+exponential backoff and jitter, 8 attempts by default. The URL must be http(s), carry no user name
+or password, and resolve only to public addresses, checked when it is saved and again, pinned to
+the checked address, on every attempt. The secret appears in the create and detail answers, never
+in lists.
 """
 
 

@@ -3,14 +3,20 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.http import Http404
 from django.urls import path
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from common.api.errors import SERVER_ERROR_DETAIL, ApplicationError, field_errors
+from common.api.errors import (
+    DATABASE_UNAVAILABLE_DETAIL,
+    RETRY_AFTER_SECONDS,
+    SERVER_ERROR_DETAIL,
+    ApplicationError,
+    field_errors,
+)
 from common.api.views import ServiceApi
 from common.auth.permissions import PUBLIC
 
@@ -89,7 +95,24 @@ class HalfWrittenApi(PublicApi):
         raise self.failure
 
 
+class DatabaseGoneApi(PublicApi):
+    failure: Exception | None = None
+
+    def get(self, request):
+        raise self.failure
+
+
+def database_gone_page(request):
+    """A page outside DRF (as the admin's are) whose database is gone."""
+    raise OperationalError(LEAKY_MESSAGE)
+
+
 urlpatterns = [
+    path(
+        "database-gone/refused/", DatabaseGoneApi.as_view(failure=OperationalError(LEAKY_MESSAGE))
+    ),
+    path("database-gone/closed/", DatabaseGoneApi.as_view(failure=InterfaceError(LEAKY_MESSAGE))),
+    path("database-gone/page/", database_gone_page),
     path(
         "half-written/application-error/",
         HalfWrittenApi.as_view(failure=ApplicationError("Conflict.", status=409)),
@@ -174,6 +197,24 @@ def test_an_unexpected_exception_is_a_500_problem_that_does_not_leak_its_message
     assert body["detail"] == SERVER_ERROR_DETAIL
     assert body["request_id"] == "req-500"
     assert "hunter2" not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/database-gone/refused/", "/database-gone/closed/", "/database-gone/page/"]
+)
+def test_a_database_outage_is_a_503_problem_saying_when_to_retry(api_client, url):
+    response = api_client.get(url, HTTP_X_REQUEST_ID="req-503")
+
+    assert response.status_code == 503, response.content
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == str(RETRY_AFTER_SECONDS)
+    assert response.json() == {
+        "type": "urn:mercato:problem:database_unavailable",
+        "title": "Service Unavailable",
+        "status": 503,
+        "detail": DATABASE_UNAVAILABLE_DETAIL,
+        "request_id": "req-503",
+    }
 
 
 @pytest.mark.parametrize(

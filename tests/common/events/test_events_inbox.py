@@ -3,6 +3,7 @@
 import uuid
 
 import pytest
+import structlog
 from django.core.exceptions import ImproperlyConfigured
 
 from common.events import inbox
@@ -10,6 +11,7 @@ from common.events.envelope import Event, envelope_for
 from common.events.inbox import (
     INVALID_EVENT,
     RETRY_NOT_QUEUED,
+    RETRY_TASK,
     dead_letter_record,
     dead_letter_replay,
     event_consume,
@@ -17,7 +19,7 @@ from common.events.inbox import (
 )
 from common.events.models import DeadLetter, InboxEntry, OutboxEvent
 from common.events.outbox import publish
-from common.testing.celery import broker_unreachable
+from common.testing.celery import broker_unreachable, tasks_sent
 from common.testing.events import deliver, event_data
 
 pytestmark = pytest.mark.django_db
@@ -54,6 +56,19 @@ def test_an_event_delivered_twice_is_applied_once(handled):
     assert InboxEntry.objects.filter(event_id=envelope["id"], handler=HANDLER).count() == 1
 
 
+def test_each_delivery_logs_whether_it_was_applied_or_turned_away(handled):
+    with structlog.testing.capture_logs(
+        processors=[structlog.contextvars.merge_contextvars]
+    ) as logs:
+        envelope = deliver("stock.reserved", event_data("stock.reserved"), times=2)
+
+    outcomes = [(line["event"], line["event_id"], line["handler"]) for line in logs]
+    assert outcomes == [
+        ("event_handled", envelope["id"], HANDLER),
+        ("event_already_handled", envelope["id"], HANDLER),
+    ]
+
+
 def test_a_failing_handler_leaves_no_effect_and_ends_in_the_dead_letters(handled, settings):
     settings.EVENT_HANDLER_MAX_ATTEMPTS = 3
     handled.fault = RuntimeError("the mail server is down")
@@ -67,6 +82,21 @@ def test_a_failing_handler_leaves_no_effect_and_ends_in_the_dead_letters(handled
     assert (dead_letter.event_id, dead_letter.handler) == (uuid.UUID(envelope["id"]), HANDLER)
     assert dead_letter.attempts == 3
     assert "the mail server is down" in dead_letter.error
+
+
+def test_a_retry_waits_no_longer_than_a_worker_may_hold_its_message(handled, settings, monkeypatch):
+    settings.EVENT_RETRY_BACKOFF_SECONDS = 3600
+    settings.TASK_COUNTDOWN_MAXIMUM_SECONDS = 30
+    # Full jitter draws the wait from 0 up to the backoff: take the top.
+    monkeypatch.setattr("celery.utils.time.random.randrange", lambda stop: stop - 1)
+    handled.fault = RuntimeError("the mail server is down")
+
+    with tasks_sent() as sent:
+        envelope = deliver("stock.reserved", event_data("stock.reserved"))
+
+    [retry] = sent
+    assert (retry.name, retry.args) == (RETRY_TASK, (envelope, HANDLER, 2))
+    assert 29 < retry.countdown <= 30
 
 
 def test_replaying_a_dead_letter_after_the_fault_is_fixed_applies_it_once(handled, settings):

@@ -1,18 +1,28 @@
 """Publishing writes the outbox in the caller's transaction; the relay sends committed rows."""
 
 import os
+import subprocess
+import uuid
 
 import pytest
 from celery import Celery, current_app
 from django.db import transaction
 
+from common.celery import broker_forgot
 from common.events import outbox
 from common.events.models import OutboxEvent
-from common.events.outbox import CONSUME_TASK, RELAY_BATCH_SIZE, outbox_relay, publish
+from common.events.outbox import (
+    CONSUME_TASK,
+    RELAY_BATCH_SIZE,
+    outbox_relay,
+    outbox_sweep,
+    publish,
+)
 from common.events.subscriptions import events_queue
 from common.events.types import InvalidEvent
 from common.settings.derived import broker_url_from_redis
 from common.testing.events import event_data
+from tests.e2e.conftest import rabbitmq_fresh_vhost
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +87,7 @@ def test_one_publish_reaches_the_queue_of_every_subscriber_and_no_other(
 @pytest.fixture
 def redis_broker_never_used():
     """The current Celery app, for one test, is one whose broker is a real Redis database no
-    process has touched: no queue, exchange or binding exists there yet."""
+    process has touched: no queue exists there yet."""
     previous = current_app._get_current_object()
     app = Celery("first-start", broker=broker_url_from_redis(os.environ["REDIS_URL"], database=13))
     app.set_current()
@@ -91,13 +101,104 @@ def redis_broker_never_used():
 
 
 def test_on_redis_an_event_waits_for_subscribers_that_never_ran(redis_broker_never_used):
-    """kombu on Redis keeps a topic binding only once its queue is declared: the relay declares
-    every subscriber's queue itself, or this event would be dropped."""
+    """No worker has declared orders' queue yet: the relay declares it, and the event waits."""
     event = publish("stock.reserved", event_data("stock.reserved"))
 
     outbox_relay()
 
     assert [envelope["id"] for envelope in drain("orders")] == [str(event.id)]
+
+
+def test_on_redis_a_copy_held_by_a_killed_worker_comes_back_though_another_subscriber_acked_its(
+    redis_broker_never_used,
+):
+    """catalog and notifications both get order.created; notifications' worker acknowledges its
+    copy while catalog's is killed holding its own, which must then come back to catalog."""
+    event = publish("order.created", event_data("order.created"))
+    outbox_relay()
+
+    with redis_broker_never_used.connection_for_read() as connection:
+        catalog, notifications = (
+            events_queue(service)(connection.channel()) for service in ("catalog", "notifications")
+        )
+        held = catalog.get(no_ack=False)
+        notifications.get(no_ack=False).ack()
+        held.reject(requeue=True)
+
+    assert [envelope["id"] for envelope in drain("catalog")] == [str(event.id)]
+    assert drain("notifications") == []
+
+
+def test_on_redis_restarted_empty_under_a_connected_producer_an_event_still_reaches_its_queue(
+    redis_broker_never_used,
+):
+    """A Redis restarted empty while the publisher's connection still counts the queues declared:
+    the relay puts the event into its queue by name all the same."""
+    publish("stock.reserved", event_data("stock.reserved"))
+    outbox_relay()
+    with redis_broker_never_used.connection_for_write() as connection:
+        connection.default_channel.client.flushdb()
+    second = publish("stock.reserved", event_data("stock.reserved"))
+
+    outbox_relay()
+
+    assert [envelope["id"] for envelope in drain("orders")] == [str(second.id)]
+
+
+def test_the_sweep_sends_recent_events_again_once_the_broker_lost_its_messages(
+    redis_broker_never_used,
+):
+    sent = publish("stock.reserved", event_data("stock.reserved"))
+    outbox_sweep()
+    assert [envelope["id"] for envelope in drain("orders")] == [str(sent.id)]
+    told: list[object] = []
+
+    def record(sender, **arguments):
+        told.append(sender)
+
+    broker_forgot.connect(record)
+    try:
+        with redis_broker_never_used.connection_for_write() as connection:
+            connection.default_channel.client.flushdb()  # what a restart without persistence does
+        outbox_sweep()
+        outbox_sweep()
+    finally:
+        broker_forgot.disconnect(record)
+
+    assert [envelope["id"] for envelope in drain("orders")] == [str(sent.id)]
+    assert told == [outbox_sweep]
+
+
+@pytest.fixture
+def rabbitmq_broker(settings):
+    """The current Celery app, for one test, is one on a RabbitMQ virtual host of its own, with the
+    services' transport options (publisher confirms)."""
+    vhost = f"mercato-outbox-{uuid.uuid4().hex[:8]}"
+    rabbitmq_fresh_vhost(vhost)
+    previous = current_app._get_current_object()
+    app = Celery("rabbitmq", broker=f"amqp://guest:guest@127.0.0.1:5672/{vhost}")
+    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+    app.set_current()
+    yield app
+    app.close()
+    previous.set_current()
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], capture_output=True)
+
+
+def test_on_rabbitmq_an_event_that_reaches_no_queue_fails_its_send(rabbitmq_broker):
+    """The producer's cache still counts the queue declared after it was deleted: RabbitMQ returns
+    the message (mandatory), and the row must stay unpublished for the sweep."""
+    publish("stock.reserved", event_data("stock.reserved"))
+    outbox_relay()
+    with rabbitmq_broker.connection_for_write() as connection:
+        events_queue("orders")(connection.default_channel).delete()
+    unrouted = publish("stock.reserved", event_data("stock.reserved"))
+
+    with pytest.raises(outbox.EventNotRouted, match="NO_ROUTE"):
+        outbox_relay()
+
+    unrouted.refresh_from_db()
+    assert unrouted.published_at is None
 
 
 def test_a_failed_send_leaves_the_rows_for_the_sweep_and_the_request_goes_on(

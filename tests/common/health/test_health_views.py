@@ -2,10 +2,14 @@
 
 import socket
 import threading
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.db import connections
+
+from common.clients.http import SERVICE_CLIENTS, ServiceClient
+from common.testing.servers import free_port
 
 
 @pytest.fixture
@@ -83,3 +87,68 @@ def test_ready_answers_503_naming_the_database_when_it_does_not_answer(
     }
     assert body["checks"]["cache"] == {"ok": True}
     assert body["checks"]["broker"] == {"ok": True}
+
+
+@pytest.mark.django_db
+def test_ready_answers_503_naming_the_cache_when_its_redis_does_not_answer(client, settings):
+    settings.REDIS_URL = f"redis://127.0.0.1:{free_port()}/0"
+
+    response = client.get("/healthz/ready")
+
+    body = response.json()
+    assert response.status_code == 503
+    assert body["checks"]["cache"]["ok"] is False
+    assert "ConnectionError" in body["checks"]["cache"]["error"]
+    assert body["checks"]["database"] == {"ok": True}
+
+
+@pytest.fixture
+def calls_only(monkeypatch):
+    """Makes `client` the one client of another service this process has, for one test."""
+    saved = list(SERVICE_CLIENTS)
+    # The registry holds clients weakly: the test's must live as long as the test.
+    kept: list[ServiceClient] = []
+
+    def only(client: ServiceClient) -> ServiceClient:
+        SERVICE_CLIENTS.clear()
+        SERVICE_CLIENTS.add(client)
+        kept.append(client)
+        return client
+
+    yield only
+    SERVICE_CLIENTS.clear()
+    for client in saved:
+        SERVICE_CLIENTS.add(client)
+
+
+@pytest.mark.django_db
+def test_ready_says_degraded_but_stays_200_while_a_called_services_breaker_is_open(
+    client, calls_only
+):
+    calls_only(ServiceClient(service="catalog", url_setting="IDENTITY_URL")).breaker.open()
+
+    response = client.get("/healthz/ready")
+
+    body = response.json()
+    assert response.status_code == 200
+    assert (body["status"], body["dependencies"]) == ("DEGRADED", {"catalog": "open"})
+
+
+@pytest.mark.django_db
+def test_ready_reports_a_closed_breaker_as_ok(client, calls_only):
+    calls_only(ServiceClient(service="catalog", url_setting="IDENTITY_URL"))
+
+    body = client.get("/healthz/ready").json()
+
+    assert (body["status"], body["dependencies"]) == ("OK", {"catalog": "closed"})
+
+
+@pytest.mark.django_db
+def test_ready_reports_a_breaker_whose_reset_timeout_passed_as_half_open(client, calls_only):
+    catalog = calls_only(ServiceClient(service="catalog", url_setting="IDENTITY_URL"))
+    catalog.breaker.open()
+    catalog.breaker._state_storage.opened_at -= timedelta(seconds=catalog.breaker.reset_timeout)
+
+    body = client.get("/healthz/ready").json()
+
+    assert (body["status"], body["dependencies"]) == ("OK", {"catalog": "half-open"})

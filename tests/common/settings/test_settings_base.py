@@ -11,6 +11,7 @@ import pytest
 
 from common.settings import ConfigurationError
 from common.settings.derived import broker_url_from_redis
+from common.testing.fixtures import HTTPS_ONLY_SETTINGS
 from services import SERVICE_NAMES
 
 SERVICES_DIR = Path(__file__).resolve().parents[3] / "services"
@@ -34,7 +35,14 @@ def environment(monkeypatch):
     monkeypatch.setenv("DEBUG", "false")
     monkeypatch.setenv("SECRET_KEY", "a-real-secret")
     monkeypatch.setenv("EMAIL_URL", "smtp+tls://mailer:pw@smtp.internal:587")
-    for name in ("LOG_LEVEL", "LOG_FORMAT", "DATABASE_CONN_MAX_AGE", "ALLOWED_HOSTS"):
+    for name in (
+        "LOG_LEVEL",
+        "LOG_FORMAT",
+        "DATABASE_CONN_MAX_AGE",
+        "ALLOWED_HOSTS",
+        "HTTPS_ONLY",
+        "HSTS_SECONDS",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -109,6 +117,7 @@ def test_an_explicit_broker_url_wins_over_the_redis_url(environment):
         ("DATABASE_CONN_MAX_AGE", "-5"),
         ("LOG_LEVEL", "LOUD"),
         ("LOG_FORMAT", "xml"),
+        ("BROKER_VISIBILITY_TIMEOUT_SECONDS", "5"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(environment, name, value):
@@ -116,6 +125,77 @@ def test_a_bad_value_stops_start_up_naming_the_variable(environment, name, value
 
     with pytest.raises(ConfigurationError, match=f"^{name} "):
         settings_of("catalog")
+
+
+def https_settings(settings: dict) -> dict:
+    return {name: settings[name] for name in HTTPS_ONLY_SETTINGS}
+
+
+def test_production_is_https_only_with_a_years_hsts_on_every_subdomain(environment):
+    settings = settings_of("catalog")
+
+    assert https_settings(settings) == HTTPS_ONLY_SETTINGS
+    assert settings["SECURE_HSTS_INCLUDE_SUBDOMAINS"] is True
+    assert settings["SECURE_HSTS_PRELOAD"] is True
+    assert settings["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DEBUG", "true"), ("HTTPS_ONLY", "false")],
+    ids=["make run and the e2e suite", "compose"],
+)
+def test_plain_http_platforms_neither_redirect_nor_mark_cookies_secure(environment, name, value):
+    environment.setenv(name, value)
+
+    assert https_settings(settings_of("catalog")) == {
+        "SECURE_SSL_REDIRECT": False,
+        "SECURE_HSTS_SECONDS": 0,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+    }
+
+
+def test_hsts_seconds_may_be_shortened_while_https_is_tried_out(environment):
+    environment.setenv("HSTS_SECONDS", "300")
+
+    assert settings_of("catalog")["SECURE_HSTS_SECONDS"] == 300
+
+
+def test_a_killed_workers_tasks_come_back_within_the_visibility_timeout_which_no_wait_nears(
+    environment,
+):
+    environment.setenv("BROKER_VISIBILITY_TIMEOUT_SECONDS", "20")
+
+    settings = settings_of("orders")
+
+    assert settings["CELERY_TASK_ACKS_LATE"]
+    assert settings["CELERY_TASK_REJECT_ON_WORKER_LOST"]
+    assert settings["CELERY_WORKER_PREFETCH_MULTIPLIER"] == 1
+    assert settings["CELERY_BROKER_TRANSPORT_OPTIONS"] == {
+        "visibility_timeout": 20,
+        "unacked_restore_interval": 5,
+        "unacked_restore_throttle": 1,
+        "confirm_publish": True,
+    }
+    assert settings["TASK_COUNTDOWN_MAXIMUM_SECONDS"] == 10
+
+
+def test_each_recovery_path_gets_its_turn_before_the_next_gives_up(environment):
+    """A killed worker's task comes back (visibility timeout) before payments' sweep resends a
+    charge it thinks lost, which runs before the saga cancels the order, which happens before
+    catalog lets the order's reservation expire."""
+    visibility_timeout = settings_of("orders")["BROKER_VISIBILITY_TIMEOUT_SECONDS"]
+    payments = settings_of("payments")
+    orders = settings_of("orders")
+    catalog = settings_of("catalog")
+
+    assert (
+        visibility_timeout
+        < payments["PAYMENT_STALLED_SECONDS"]
+        < orders["ORDER_SAGA_TIMEOUT_SECONDS"]
+        < catalog["RESERVATION_TTL_SECONDS"]
+    )
 
 
 def test_the_services_apps_follow_the_shared_ones(environment):

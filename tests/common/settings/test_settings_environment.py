@@ -64,6 +64,25 @@ def test_a_url_without_a_database_name_gets_the_services_own_database(monkeypatc
     assert database["HOST"] == "db.internal"
 
 
+def test_a_services_own_database_url_wins_for_that_service_only(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://mercato@db.internal/mercato_{service}")
+    monkeypatch.setenv("ORDERS_DATABASE_URL", "postgresql://orders@orders-db.internal/orders")
+
+    orders = environment.database("DATABASE_URL", service="orders")
+    catalog = environment.database("DATABASE_URL", service="catalog")
+
+    assert (orders["HOST"], orders["NAME"]) == ("orders-db.internal", "orders")
+    assert (catalog["HOST"], catalog["NAME"]) == ("db.internal", "mercato_catalog")
+
+
+def test_a_malformed_own_database_url_is_refused_naming_it(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://mercato@db.internal/mercato_{service}")
+    monkeypatch.setenv("ORDERS_DATABASE_URL", "mysql://orders@orders-db.internal/orders")
+
+    with pytest.raises(ConfigurationError, match="ORDERS_DATABASE_URL"):
+        environment.database("DATABASE_URL", service="orders")
+
+
 def test_a_url_without_a_port_leaves_the_port_to_the_driver(monkeypatch):
     monkeypatch.setenv("DATABASE_URL", "postgresql://mercato@db.internal/mercato_catalog")
 

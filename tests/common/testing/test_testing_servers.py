@@ -1,4 +1,5 @@
-"""The HTTP stub answers as scripted, in turn, and keeps what it received; a free port is free."""
+"""The HTTP stub answers as scripted, in turn, with any headers, and keeps what it received; a free
+port is free."""
 
 import socket
 
@@ -45,3 +46,11 @@ def test_each_request_is_kept_with_lower_case_header_names(http_stub):
     assert (request.method, request.target, request.path) == ("POST", "/in?shop=1", "/in")
     assert (request.headers["x-tag"], request.json()) == ("t", {"a": 1})
     assert http_stub.received("/elsewhere") == []
+
+
+def test_an_answer_may_carry_headers_such_as_a_redirects_location(http_stub):
+    http_stub.on("GET", "/old", (302, None, {"Location": "/new"}))
+
+    response = requests.get(http_stub.url("/old"), allow_redirects=False, timeout=5)
+
+    assert (response.status_code, response.headers["Location"]) == (302, "/new")

@@ -121,6 +121,7 @@ mercato.io/color: {{ . }}
     "CSRF_TRUSTED_ORIGINS" (join "," $origins)
     "LOG_LEVEL" $root.Values.config.logLevel
     "LOG_FORMAT" $root.Values.config.logFormat
+    "NUM_PROXIES" (toString $root.Values.config.numProxies)
     "JWT_ISSUER" $root.Values.config.jwt.issuer
     "JWT_AUDIENCE" $root.Values.config.jwt.audience
     "JWKS_URL" (printf "%s/identity/.well-known/jwks.json" $identity)
