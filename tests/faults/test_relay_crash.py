@@ -165,7 +165,15 @@ def test_the_relay_killed_mid_batch_loses_no_event_and_applies_none_twice(
             settle_within=BOUND_SECONDS,
             refusals=REFUSALS,
         )
-        applied_in_the_end = applied(catalog_db, backlog)
+        # Orders settle on the events catalog applies first; the backlog's last may trail them.
+        applied_in_the_end = eventually(
+            lambda: applied(catalog_db, backlog) == len(backlog) and len(backlog),
+            timeout=BOUND_SECONDS,
+            what=lambda: (
+                f"catalog applying all {len(backlog)} events of the backlog, "
+                f"{applied(catalog_db, backlog)} applied"
+            ),
+        )
         # Each event the killed batch got out to catalog reaches it twice.
         absorbed = eventually(
             lambda: (
