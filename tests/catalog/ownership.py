@@ -3,27 +3,15 @@ names a category, product, stock or import, or lists them. The catalog is everyo
 catalog managers' to write; an import is seen by every holder of `catalog.import.run`, whoever
 started it."""
 
-import pytest
-
 from apps.accounts.roles import DEFAULT_ROLES
 from apps.catalog.models import ProductImport
 from common.jobs import JobStatus
-from common.testing.ownership import (
-    Access,
-    Listing,
-    access_check,
-    listing_check,
-    matrix_gaps,
-    roles_of,
-)
+from common.testing.ownership import Access, Listing, roles_of
 from tests.catalog.factories import CategoryFactory, ProductFactory
 
-pytestmark = pytest.mark.django_db
-
 SERVICE = "catalog"
-ROLES = roles_of(DEFAULT_ROLES)
 API = f"{SERVICE}/api/v1/"
-EVERYONE = frozenset(role.name for role in ROLES)
+EVERYONE = frozenset(role.name for role in roles_of(DEFAULT_ROLES))
 CATALOG_WRITERS = frozenset({"catalog_manager", "admin"})
 CATEGORY_SLUG = "ownership"
 
@@ -84,25 +72,3 @@ LISTINGS = (
     Listing(f"{API}products/", product, everyone=EVERYONE),
     Listing(f"{API}imports/", product_import, everyone=CATALOG_WRITERS),
 )
-
-
-def test_every_route_naming_or_listing_catalog_records_has_a_row_in_the_matrix():
-    assert matrix_gaps(service=SERVICE, accesses=ACCESSES, listings=LISTINGS) == {}
-
-
-@pytest.mark.parametrize("role", ROLES, ids=str)
-@pytest.mark.parametrize("access", ACCESSES, ids=str)
-def test_a_role_gets_what_the_matrix_says_on_a_record_it_does_not_own(
-    api_client, token_minter, access, role
-):
-    access_check(client=api_client, minter=token_minter, access=access, role=role)
-
-
-@pytest.mark.parametrize("role", ROLES, ids=str)
-@pytest.mark.parametrize("listing", LISTINGS, ids=str)
-def test_a_list_shows_a_role_no_row_it_may_not_see_whatever_the_query_string(
-    api_client, token_minter, listing, role
-):
-    listing_check(
-        client=api_client, minter=token_minter, listing=listing, role=role, service=SERVICE
-    )
