@@ -103,8 +103,12 @@ def field_errors(detail: ErrorDetail, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(message) for message in messages]}
 
 
-def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response:
-    """DRF's EXCEPTION_HANDLER: every error leaves as problem+json, unexpected ones as a 500."""
+def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's EXCEPTION_HANDLER: every error leaves as problem+json, unexpected ones as a 500. A
+    database outage is left to DatabaseUnavailableMiddleware (DRF raises what this returns None
+    for), which answers it for the API and the pages outside DRF alike."""
+    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
+        return None
     response = problem_response(exc, context)
     if response.status_code == status.HTTP_503_SERVICE_UNAVAILABLE:
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -119,11 +123,6 @@ def problem_response(exc: Exception, context: dict[str, Any]) -> Response:
             request=request, status=exc.status, code=exc.code, detail=exc.message, errors=exc.errors
         )
         return Response({**body, **exc.extra}, status=exc.status, content_type=PROBLEM_CONTENT_TYPE)
-    if isinstance(exc, DATABASE_UNAVAILABLE_ERRORS):
-        logger.warning("database_unavailable", error=repr(exc))
-        return Response(
-            database_unavailable_problem(request), status=503, content_type=PROBLEM_CONTENT_TYPE
-        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, PermissionDenied):
@@ -168,15 +167,9 @@ def server_error(request: HttpRequest) -> JsonResponse:
     )
 
 
-def database_unavailable_problem(request: HttpRequest) -> Problem:
-    return problem(
-        request=request, status=503, code="database_unavailable", detail=DATABASE_UNAVAILABLE_DETAIL
-    )
-
-
 class DatabaseUnavailableMiddleware:
-    """Pages outside DRF (the admin, the schema) answer a database outage as the API does, with a
-    503 problem+json and Retry-After instead of Django's 500."""
+    """Every page, the API's and those outside DRF (the admin, the schema), answers a database
+    outage with a 503 problem+json and Retry-After instead of Django's 500."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -188,9 +181,13 @@ class DatabaseUnavailableMiddleware:
         if not isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
             return None
         logger.warning("database_unavailable", error=repr(exception))
-        response = JsonResponse(
-            database_unavailable_problem(request), status=503, content_type=PROBLEM_CONTENT_TYPE
+        body = problem(
+            request=request,
+            status=503,
+            code="database_unavailable",
+            detail=DATABASE_UNAVAILABLE_DETAIL,
         )
+        response = JsonResponse(body, status=503, content_type=PROBLEM_CONTENT_TYPE)
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
