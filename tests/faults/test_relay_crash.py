@@ -15,6 +15,7 @@ import pytest
 import requests
 from kombu import Connection
 
+from common.events.subscriptions import SUBSCRIPTIONS
 from tests.e2e.conftest import Platform
 from tests.e2e.listeners import TcpSwitch
 from tests.e2e.shop import Shop, StockWatch, eventually
@@ -57,11 +58,12 @@ def database(platform: Platform, service: str) -> psycopg.Connection:
     return psycopg.connect(url, autocommit=True)
 
 
-def unsent(orders_db: psycopg.Connection) -> list[str]:
+def unsent(orders_db: psycopg.Connection, *, types: tuple[str, ...] | None = None) -> list[str]:
+    """The ids of orders' events not yet sent; only those of `types` when given."""
     rows = orders_db.execute(
-        "SELECT id::text FROM events_outboxevent WHERE published_at IS NULL"
+        "SELECT id::text, type FROM events_outboxevent WHERE published_at IS NULL"
     ).fetchall()
-    return [row[0] for row in rows]
+    return [event_id for event_id, type in rows if types is None or type in types]
 
 
 def applied(catalog_db: psycopg.Connection, event_ids: list[str]) -> int:
@@ -119,8 +121,8 @@ def kill_the_sweep_mid_batch(
 
 
 @pytest.mark.xfail(
-    reason="seen once after the merges: 30 of a 31-event backlog applied (not yet explained); "
-    "it must not pass silently nor hold every other change back until it is",
+    reason="seen after the merges: 30 of a 31-event backlog applied; the backlog now counts "
+    "only the events catalog subscribes to, to be confirmed by repeated runs",
     strict=False,
 )
 def test_the_relay_killed_mid_batch_loses_no_event_and_applies_none_twice(
@@ -142,7 +144,9 @@ def test_the_relay_killed_mid_batch_loses_no_event_and_applies_none_twice(
                 shop, product_id=product_id, rate=RATE, seconds=BACKLOG_SECONDS
             ) as load:
                 pass
-            backlog = unsent(orders_db)
+            # Only what catalog subscribes to reaches its inbox: orders placed before the cut
+            # also leave payment requests, which are for payments alone.
+            backlog = unsent(orders_db, types=SUBSCRIPTIONS["catalog"])
             # Frozen before the broker is back, the child is stepped through its next sweep.
             child.suspend()
         finally:
