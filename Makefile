@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 SERVICES := identity catalog orders payments notifications
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq >/dev/null
 
-.PHONY: run test lint format install chart browser gateway bench faults fuzz
+.PHONY: run test lint format install chart browser gateway wrk bench faults fuzz
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -54,10 +54,17 @@ chart: install gateway
 faults: install
 	RELIABILITY_REPORT=docs/reliability.md $(BIN)/python -m pytest tests/faults --ds=services.catalog.settings
 
-# Speed targets, printed as ratios against a baseline measured in the same run.
-bench: install
-	$(BIN)/python bench/tokens.py
-	$(BIN)/python bench/events.py
+# `make bench`'s HTTP load is Debian's wrk, installed the same way as nginx.
+wrk:
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+		&& { $(APT_INSTALL) --no-install-recommends wrk \
+		|| { apt-get update -qq && $(APT_INSTALL) --no-install-recommends wrk; }; }; } \
+		|| echo "wrk is not installed and cannot be installed here"
+
+# Mercato against its baselines in one run, with the issue's targets: prints one table and writes
+# bench/results/latest.json (docs/performance.md). BENCH_QUICK=1 for a short try.
+bench: install wrk
+	$(BIN)/python -m bench
 
 # The schema conformance suite (every operation, every role) with many more requests than
 # `make test` sends, drawn anew each run, within FUZZ_SECONDS per service.
@@ -75,7 +82,7 @@ format: install
 	$(BIN)/ruff format .
 
 test: lint browser gateway
-	$(BIN)/python -m pytest tests/common --ds=services.catalog.settings
+	$(BIN)/python -m pytest tests/common tests/bench --ds=services.catalog.settings
 	set -e; for service in $(SERVICES); do \
 		suites=tests/every_service; [ -d tests/$$service ] && suites="$$suites tests/$$service"; \
 		$(BIN)/python -m pytest $$suites --ds=services.$$service.settings; \

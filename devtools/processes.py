@@ -40,9 +40,12 @@ class Child:
 class Supervisor:
     """Restarts a child that dies, as Kubernetes restarts a container: after a backoff that starts
     at `backoff_seconds` and doubles with every death within `stable_after_seconds` of a start
-    (a crash loop), up to `backoff_maximum_seconds`."""
+    (a crash loop), up to `backoff_maximum_seconds`. With `echo` off a child writes straight to
+    its log file and nothing passes through this process (the benchmark's platform logs every
+    request, and this process is not what it measures)."""
 
     log_dir: Path
+    echo: bool = True
     backoff_seconds: float = 1.0
     backoff_maximum_seconds: float = 30.0
     stable_after_seconds: float = 60.0
@@ -53,15 +56,16 @@ class Supervisor:
     def start(self, name: str, command: list[str], *, env: dict[str, str]) -> subprocess.Popen:
         """Each child leads its own process group, so stopping it reaches its workers too."""
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        process = subprocess.Popen(
-            command,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-            preexec_fn=_die_with_parent,
-        )
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            process = subprocess.Popen(
+                command,
+                env=env,
+                stdout=subprocess.PIPE if self.echo else log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
         previous = self.children.get(name)
         self.children[name] = Child(
             command=command,
@@ -70,14 +74,16 @@ class Supervisor:
             started_at=time.monotonic(),
             quick_deaths=previous.quick_deaths if previous else 0,
         )
-        self._tees[name] = threading.Thread(target=self._tee, args=(name, process), daemon=True)
-        self._tees[name].start()
+        if self.echo:
+            self._tees[name] = threading.Thread(target=self._tee, args=(name, process), daemon=True)
+            self._tees[name].start()
         return process
 
     def run(self, name: str, command: list[str], *, env: dict[str, str]) -> int:
         """Runs a one-off step to its end, its output all logged; its exit stops nothing else."""
         returncode = self.start(name, command, env=env).wait()
-        self._tees.pop(name).join()
+        if tee := self._tees.pop(name, None):
+            tee.join()
         del self.children[name]
         return returncode
 

@@ -208,14 +208,16 @@ def start_gateway(
     return True
 
 
-def wait_until_ready(supervisor: Supervisor, *, base_port: int) -> None:
+def wait_until_ready(
+    supervisor: Supervisor, *, base_port: int, timeout: float = READY_TIMEOUT_SECONDS
+) -> None:
     waiting = {service.name: service.port(base_port) for service in SERVICES}
-    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    deadline = time.monotonic() + timeout
     while waiting:
         if stopped := supervisor.exited():
             raise StartupFailed(f"{', '.join(stopped)} stopped during start-up (see their logs)")
         if time.monotonic() > deadline:
-            raise StartupFailed(f"not ready after {READY_TIMEOUT_SECONDS}s: {', '.join(waiting)}")
+            raise StartupFailed(f"not ready after {timeout:g}s: {', '.join(waiting)}")
         for name, port in list(waiting.items()):
             if probe(f"http://127.0.0.1:{port}/healthz/ready") == 200:
                 del waiting[name]

@@ -166,3 +166,13 @@ def test_stop_all_ends_running_children_and_those_awaiting_a_restart_for_good(tm
 
     assert supervisor.children == {}
     assert not web.is_running()
+
+
+def test_without_echo_a_child_writes_its_log_itself_and_prints_nothing_here(tmp_path, capfd):
+    quiet = Supervisor(log_dir=tmp_path, echo=False)
+
+    returncode = quiet.run("orders-migrate", [sys.executable, "-c", "print('migrated')"], env={})
+
+    assert returncode == 0
+    assert logged(quiet, "orders-migrate") == ["migrated"]
+    assert "migrated" not in capfd.readouterr().out
