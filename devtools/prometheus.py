@@ -83,6 +83,8 @@ def start_prometheus(
             f"--storage.tsdb.path={directory / 'data'}",
             "--storage.tsdb.retention.time=7d",
             f"--web.listen-address={address}",
+            # Its start-up chatter would fill `make run`'s console; problems still show.
+            "--log.level=warn",
         ],
         env=environment,
     )
