@@ -6,7 +6,7 @@ UV_VERSION := 0.13.9
 SERVICES := identity catalog orders payments notifications
 APT_INSTALL := DEBIAN_FRONTEND=noninteractive apt-get install -y -qq >/dev/null
 
-.PHONY: run test lint format install chart browser gateway wrk bench faults fuzz
+.PHONY: run test lint format install chart browser gateway prometheus wrk bench faults fuzz
 
 $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
@@ -46,8 +46,17 @@ gateway:
 		|| { apt-get update -qq && $(APT_INSTALL) --no-install-recommends nginx; }; }; } \
 		|| echo "nginx is not installed and cannot be installed here"
 
+# `make run`'s Prometheus, and promtool, which checks the alert rules and dashboards (tests/deploy,
+# tests/e2e), are Debian's prometheus; installed the same way, otherwise `make run` starts none
+# and those tests are skipped, except under CI.
+prometheus:
+	@command -v prometheus >/dev/null || [ -x /usr/bin/prometheus ] || { [ "$$(id -u)" = 0 ] \
+		&& command -v apt-get >/dev/null && { $(APT_INSTALL) --no-install-recommends prometheus \
+		|| { apt-get update -qq && $(APT_INSTALL) --no-install-recommends prometheus; }; }; } \
+		|| echo "prometheus is not installed and cannot be installed here"
+
 # The Helm chart, image and compose checks; helm itself comes out of a PyPI package (tests/deploy).
-chart: install gateway
+chart: install gateway prometheus
 	$(BIN)/python -m pytest tests/deploy --ds=services.catalog.settings
 
 # Faults injected into a running platform under load; writes docs/reliability.md.
@@ -81,7 +90,7 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-test: lint browser gateway
+test: lint browser gateway prometheus
 	$(BIN)/python -m pytest tests/common tests/bench --ds=services.catalog.settings
 	set -e; for service in $(SERVICES); do \
 		suites=tests/every_service; [ -d tests/$$service ] && suites="$$suites tests/$$service"; \

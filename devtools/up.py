@@ -17,6 +17,7 @@ from common.settings.environment import integer
 from devtools import ROOT
 from devtools.embedded import mercato_home, use_embedded_servers
 from devtools.processes import Supervisor
+from devtools.prometheus import prometheus_binary, prometheus_port, start_prometheus
 from services import DEFAULT_BASE_PORT, SERVICES, Service
 
 ENTRYPOINT = str(ROOT / "docker" / "entrypoint")
@@ -49,8 +50,15 @@ def up() -> int:
         gateway = start_gateway(
             supervisor, environment, nginx=nginx, home=home, base_port=base_port
         )
+        prometheus = start_monitoring(supervisor, environment, home=home, base_port=base_port)
         wait_until_ready(supervisor, base_port=base_port)
-        print_summary(base_port=base_port, gateway=gateway, home=home, demo_data=demo_data)
+        print_summary(
+            base_port=base_port,
+            gateway=gateway,
+            prometheus=prometheus,
+            home=home,
+            demo_data=demo_data,
+        )
         watch(supervisor)
     except StartupFailed as failure:
         print(f"\nstart-up failed: {failure}", file=sys.stderr)
@@ -208,6 +216,26 @@ def start_gateway(
     return True
 
 
+def start_monitoring(
+    supervisor: Supervisor, environment: dict[str, str], *, home: Path, base_port: int
+) -> str | None:
+    """Debian's Prometheus, when installed, scraping every process; its URL, or None without it."""
+    prometheus = prometheus_binary(environment["PATH"])
+    if prometheus is None:
+        print(
+            f"prometheus is not installed (make prometheus installs it): no Prometheus on "
+            f":{prometheus_port(base_port)}."
+        )
+        return None
+    return start_prometheus(
+        supervisor,
+        environment,
+        prometheus=prometheus,
+        directory=home / "prometheus",
+        base_port=base_port,
+    )
+
+
 def wait_until_ready(
     supervisor: Supervisor, *, base_port: int, timeout: float = READY_TIMEOUT_SECONDS
 ) -> None:
@@ -234,7 +262,9 @@ def probe(url: str) -> int | None:
         return None
 
 
-def print_summary(*, base_port: int, gateway: bool, home: Path, demo_data: list[str]) -> None:
+def print_summary(
+    *, base_port: int, gateway: bool, prometheus: str | None, home: Path, demo_data: list[str]
+) -> None:
     rows = [("service", "API", "admin", "probes and metrics")]
     for service in SERVICES:
         root = service_url(service, base_port)
@@ -253,6 +283,8 @@ def print_summary(*, base_port: int, gateway: bool, home: Path, demo_data: list[
         "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
         for row in rows
     ]
+    if prometheus is not None:
+        lines += ["", f"Prometheus: {prometheus} (every web process and worker, Mercato's alerts)"]
     lines += ["", "Demo data:", *[f"  {line}" for line in demo_data]]
     lines += [f"Logs: {home / 'logs'}   Data: {home}", "Ctrl-C stops everything.", ""]
     print("\n".join(lines), flush=True)

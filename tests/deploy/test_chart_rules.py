@@ -411,6 +411,11 @@ def test_network_policies_deny_by_default_then_allow_only_the_platforms_flows(ch
     assert sources[2]["namespaceSelector"]["matchLabels"] == {
         "kubernetes.io/metadata.name": "monitoring"
     }
+    worker_metrics = policies[f"{FULLNAME}-worker-metrics"]["spec"]
+    assert worker_metrics["podSelector"]["matchLabels"]["app.kubernetes.io/component"] == "worker"
+    [scrapes] = worker_metrics["ingress"]
+    assert scrapes["from"] == [sources[2]]
+    assert scrapes["ports"] == [{"port": 9100, "protocol": "TCP"}]
     notifications = policies[f"{FULLNAME}-notifications-egress"]["spec"]
     assert notifications["podSelector"]["matchLabels"]["mercato.io/service"] == "notifications"
     mail, webhooks = notifications["egress"]
@@ -428,16 +433,23 @@ def test_autoscaling_replaces_fixed_replicas_with_an_hpa(chart):
 
 
 def test_monitoring_objects_follow_their_toggles(chart, default):
-    monitoring = {"ServiceMonitor", "PrometheusRule"}
+    monitoring = {"ServiceMonitor", "PodMonitor", "PrometheusRule"}
     assert not [m for m in default if m["kind"] in monitoring]
+    assert f"{FULLNAME}-dashboards" not in by_kind(default, "ConfigMap")
     manifests = chart.render(f"--values={chart.path}/ci/production.yaml")
 
     (monitor,) = by_kind(manifests, "ServiceMonitor").values()
     assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
-    assert monitor["spec"]["endpoints"] == [{"port": "http", "path": "/metrics", "interval": "30s"}]
+    [endpoint] = monitor["spec"]["endpoints"]
+    assert (endpoint["port"], endpoint["path"], endpoint["interval"]) == ("http", "/metrics", "30s")
     assert monitor["spec"]["selector"]["matchLabels"]["app.kubernetes.io/component"] == "web"
+    (workers,) = by_kind(manifests, "PodMonitor").values()
+    assert workers["apiVersion"] == "monitoring.coreos.com/v1"
+    assert workers["metadata"]["labels"]["release"] == "prometheus"
     (rule,) = by_kind(manifests, "PrometheusRule").values()
-    assert len(rule["spec"]["groups"][0]["rules"]) == len(SERVICE_NAMES)
+    assert rule["metadata"]["labels"]["release"] == "prometheus"
+    alerts = {r["alert"] for group in rule["spec"]["groups"] for r in group["rules"]}
+    assert {"MercatoServiceDown", "MercatoOutboxStuck", "MercatoDeadLettersGrowing"} <= alerts
     dashboards = by_kind(manifests, "ConfigMap")[f"{FULLNAME}-dashboards"]
     assert dashboards["metadata"]["labels"]["grafana_dashboard"] == "1"
     assert "mercato-overview.json" in dashboards["data"]

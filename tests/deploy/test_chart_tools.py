@@ -6,7 +6,7 @@ import pytest
 from kubernetes_validate import utils as kubernetes_validate
 
 # Custom resources kubernetes-validate has no schema for; test_chart_rules pins their fields.
-CUSTOM_KINDS = {"HTTPRoute", "ServiceMonitor", "PrometheusRule"}
+CUSTOM_KINDS = {"HTTPRoute", "ServiceMonitor", "PodMonitor", "PrometheusRule"}
 # The oldest Kubernetes Chart.yaml admits and the newest kubernetes-validate knows.
 KUBERNETES_VERSIONS = ("1.27.0", kubernetes_validate.latest_version())
 

@@ -1,8 +1,11 @@
-"""`make run` starts each process through docker/entrypoint, as the image and the chart do."""
+"""`make run` starts each process through docker/entrypoint, as the image and the chart do, and
+Prometheus beside them when it is installed."""
 
+import json
 from pathlib import Path
 
 from devtools import up
+from devtools.prometheus import scrape_config
 from services import SERVICES
 
 
@@ -53,3 +56,24 @@ def test_each_beat_keeps_its_schedule_under_its_platforms_home(tmp_path):
     assert schedules
     assert all(Path(schedule).parent == tmp_path for schedule in schedules.values())
     assert len(set(schedules.values())) == len(schedules)
+
+
+def test_prometheus_starts_on_its_own_port_with_its_data_and_config_under_the_home(tmp_path):
+    supervisor = RecordingSupervisor()
+    fake = tmp_path / "bin" / "prometheus"
+    fake.parent.mkdir()
+    fake.write_text("#!/bin/sh\n")
+    fake.chmod(0o755)
+
+    url = up.start_monitoring(
+        supervisor, {"PATH": str(fake.parent)}, home=tmp_path, base_port=18000
+    )
+
+    assert url == "http://127.0.0.1:18090"
+    [command] = supervisor.started.values()
+    config = tmp_path / "prometheus" / "prometheus.yml"
+    assert command[0] == str(fake)
+    assert f"--config.file={config}" in command
+    assert f"--storage.tsdb.path={tmp_path / 'prometheus' / 'data'}" in command
+    assert "--web.listen-address=127.0.0.1:18090" in command
+    assert json.loads(config.read_text()) == scrape_config(base_port=18000)
