@@ -26,12 +26,11 @@ class ReceivedSpan:
 
 @dataclass
 class OtlpReceiver:
-    """Answers every export as a collector does; keeps the spans when `keep`, else only counts
-    them per service, so a long run under load holds no more memory than at its start."""
+    """Answers every export as a collector does and counts the spans per service; keeps only
+    those of the traces it was told to `follow`, so a long run under load holds no more."""
 
-    keep: bool = True
     port: int = 0
-    spans: list[ReceivedSpan] = field(default_factory=list)
+    followed: dict[str, list[ReceivedSpan]] = field(default_factory=dict)
     counts: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
@@ -68,12 +67,18 @@ class OtlpReceiver:
                 ]
         with self.lock:
             self.counts.update(span.service for span in received)
-            if self.keep:
-                self.spans += received
+            for span in received:
+                if span.trace_id in self.followed:
+                    self.followed[span.trace_id].append(span)
 
-    def received(self) -> list[ReceivedSpan]:
+    def follow(self, trace_id: str) -> None:
+        """Keeps the spans of trace `trace_id` (32 hex digits) received from now on."""
         with self.lock:
-            return list(self.spans)
+            self.followed.setdefault(trace_id, [])
+
+    def spans_of(self, trace_id: str) -> list[ReceivedSpan]:
+        with self.lock:
+            return list(self.followed.get(trace_id, ()))
 
     def summary(self) -> str:
         with self.lock:

@@ -99,7 +99,7 @@ def local_trace_receiver(environment: dict[str, str]) -> "OtlpReceiver | None":
         return None
     from devtools.otlp import OtlpReceiver
 
-    receiver = OtlpReceiver(keep=False)
+    receiver = OtlpReceiver()
     environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.url
     print(f"Tracing: every process exports its spans to {receiver.url}", flush=True)
     return receiver
