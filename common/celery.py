@@ -13,6 +13,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from kombu import Connection, Producer
 
+from common.observability.tracing import tracing_connect_celery
 from common.settings import settings_validated
 
 logger = structlog.get_logger(__name__)
@@ -27,6 +28,7 @@ def create_celery_app(*, service: str) -> Celery:
     app = Celery(service)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.autodiscover_tasks()
+    tracing_connect_celery()
     return app
 
 

@@ -11,7 +11,7 @@ import urllib.request
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from common.settings.environment import integer
 from devtools import ROOT
@@ -19,6 +19,9 @@ from devtools.embedded import mercato_home, use_embedded_servers
 from devtools.processes import Supervisor
 from devtools.prometheus import prometheus_binary, prometheus_port, start_prometheus
 from services import DEFAULT_BASE_PORT, SERVICES, Service
+
+if TYPE_CHECKING:
+    from devtools.otlp import OtlpReceiver
 
 ENTRYPOINT = str(ROOT / "docker" / "entrypoint")
 GATEWAY_TEMPLATE = ROOT / "docker" / "gateway" / "mercato.conf.template"
@@ -40,8 +43,10 @@ def up() -> int:
     home = mercato_home()
     base_port = integer("MERCATO_BASE_PORT", default=DEFAULT_BASE_PORT, minimum=1)
     supervisor = Supervisor(log_dir=home / "logs")
+    traces = None
     try:
         environment = platform_environment(home, base_port=base_port)
+        traces = local_trace_receiver(environment)
         nginx = behind_gateway(environment)
         prepare_databases(supervisor, environment)
         demo_data = load_demo_data(supervisor, environment)
@@ -68,6 +73,9 @@ def up() -> int:
         return 0
     finally:
         supervisor.stop_all()
+        if traces is not None:
+            print(traces.summary(), flush=True)
+            traces.stop()
 
 
 def platform_environment(
@@ -87,6 +95,22 @@ def platform_environment(
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
     environment["MERCATO_HOME"] = str(home)
     return environment
+
+
+def local_trace_receiver(environment: dict[str, str]) -> "OtlpReceiver | None":
+    """`MERCATO_TRACING=local`: every process traces (common/observability/tracing.py), exporting
+    to a receiver in this launcher that counts the spans, a stand-in for a collector; an
+    OTEL_EXPORTER_OTLP_ENDPOINT already set wins."""
+    if environment.get("MERCATO_TRACING") != "local" or environment.get(
+        "OTEL_EXPORTER_OTLP_ENDPOINT"
+    ):
+        return None
+    from devtools.otlp import OtlpReceiver
+
+    receiver = OtlpReceiver()
+    environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.url
+    print(f"Tracing: every process exports its spans to {receiver.url}", flush=True)
+    return receiver
 
 
 def behind_gateway(environment: dict[str, str]) -> str | None:

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from prometheus_client import multiprocess
 
+from common.observability.tracing import tracing_start
 from common.settings import settings_validated
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
@@ -36,6 +37,12 @@ def on_starting(server) -> None:
 def child_exit(server, worker) -> None:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.mark_process_dead(worker.pid)
+
+
+def post_fork(server, worker) -> None:
+    """Tracing starts in each worker, before it loads the application (Django's middleware is
+    instrumented then): the exporter's thread would not survive the fork."""
+    tracing_start(role="web")
 
 
 def post_worker_init(worker) -> None:

@@ -8,11 +8,12 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 import structlog
 
 from common.events.types import InvalidEvent, validate_data
+from common.observability.tracing import current_trace_context
 
 SPEC_VERSION = "1.0"
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
@@ -30,7 +31,9 @@ class Envelope(TypedDict):
     datacontenttype: str
     data: dict[str, Any]
     correlationid: str
+    # CloudEvents' distributed tracing extension: W3C trace context of the span that published.
     traceparent: str
+    tracestate: NotRequired[str]
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class Event:
     data: dict[str, Any]
     correlation_id: str
     traceparent: str
+    tracestate: str = ""
 
     @classmethod
     def from_envelope(cls, envelope: dict[str, Any]) -> "Event":
@@ -65,7 +69,14 @@ class Event:
             data=envelope["data"],
             correlation_id=envelope.get("correlationid", str(event_id)),
             traceparent=envelope.get("traceparent", ""),
+            tracestate=envelope.get("tracestate", ""),
         )
+
+    @property
+    def trace_context(self) -> dict[str, str]:
+        """`traceparent` and `tracestate` as a W3C trace context carrier."""
+        carrier = {"traceparent": self.traceparent, "tracestate": self.tracestate}
+        return {name: value for name, value in carrier.items() if value}
 
 
 # Set while a handler runs, so what it publishes carries the same correlation and trace.
@@ -86,7 +97,9 @@ def handling(event: Event) -> Iterator[None]:
 
 def envelope_for(*, event_type: str, data: dict[str, Any], source: str) -> Envelope:
     """A new event of `event_type` (checked against its schema) continuing the current context:
-    the event being handled, else the HTTP request (its request id correlates)."""
+    the event being handled, else the HTTP request (its request id correlates). Its trace is the
+    current span's when tracing is on (captured now: the relay sends it later, elsewhere), else
+    the handled event's trace id under a new span id, else a new trace."""
     validate_data(event_type, data)
     event_id = uuid.uuid4()
     cause = _handling.get()
@@ -95,7 +108,10 @@ def envelope_for(*, event_type: str, data: dict[str, Any], source: str) -> Envel
     else:
         request_id = structlog.contextvars.get_contextvars().get("request_id")
         correlation_id, trace_id = request_id or str(event_id), None
-    return {
+    trace_context = current_trace_context() or {
+        "traceparent": f"00-{trace_id or secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
+    }
+    envelope: Envelope = {
         "specversion": SPEC_VERSION,
         "id": str(event_id),
         "source": f"/{source}",
@@ -104,8 +120,11 @@ def envelope_for(*, event_type: str, data: dict[str, Any], source: str) -> Envel
         "datacontenttype": "application/json",
         "data": data,
         "correlationid": correlation_id,
-        "traceparent": f"00-{trace_id or secrets.token_hex(16)}-{secrets.token_hex(8)}-01",
+        "traceparent": trace_context["traceparent"],
     }
+    if "tracestate" in trace_context:
+        envelope["tracestate"] = trace_context["tracestate"]
+    return envelope
 
 
 def _trace_id(traceparent: str) -> str | None:

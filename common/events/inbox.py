@@ -29,6 +29,7 @@ from common.celery import enqueue
 from common.events.envelope import Event, handling
 from common.events.models import DeadLetter, InboxEntry
 from common.events.types import InvalidEvent
+from common.observability.tracing import event_span
 
 RETRY_TASK = "mercato.events.retry"
 INVALID_EVENT = "invalid_event"
@@ -138,9 +139,17 @@ def event_handle(
 
 
 def handler_apply(*, event: Event, handler_name: str) -> bool:
-    """Runs the handler with its inbox row in one transaction; False if it had already run."""
+    """Runs the handler with its inbox row in one transaction; False if it had already run. Its
+    span continues the trace of the span that published the event."""
     _, function = HANDLERS[handler_name]
-    with handling(event), transaction.atomic():
+    span = event_span(
+        event_type=event.type,
+        event_id=str(event.id),
+        source=event.source,
+        handler=handler_name,
+        trace_context=event.trace_context,
+    )
+    with span, handling(event), transaction.atomic():
         _, first_time = InboxEntry.objects.get_or_create(event_id=event.id, handler=handler_name)
         if first_time:
             function(event)

@@ -6,6 +6,7 @@ import structlog
 from django.http import HttpRequest
 from structlog.typing import Processor
 
+from common.observability.tracing import add_trace_ids
 from common.proxies import client_address
 
 SHARED_PROCESSORS: list[Processor] = [
@@ -14,6 +15,7 @@ SHARED_PROCESSORS: list[Processor] = [
     structlog.stdlib.add_log_level,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
     structlog.processors.StackInfoRenderer(),
+    add_trace_ids,
 ]
 
 

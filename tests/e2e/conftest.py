@@ -22,6 +22,7 @@ import redis
 import requests
 
 from common.testing.servers import HttpStub
+from devtools.otlp import OtlpReceiver
 from services import SERVICES
 from tests.e2e.listeners import MailCatcher, TcpSwitch
 from tests.e2e.shop import Shop
@@ -267,13 +268,24 @@ def broker() -> TcpSwitch:
 
 
 @pytest.fixture(scope="session")
-def platform(tmp_path_factory, broker, mail) -> Platform:
+def traces() -> OtlpReceiver:
+    """The collector the platform's processes export their spans to."""
+    receiver = OtlpReceiver()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture(scope="session")
+def platform(tmp_path_factory, broker, mail, traces) -> Platform:
+    """Traced, so the whole suite runs with tracing on; spans leave every half second."""
     running = started_platform(
         tmp_path_factory.mktemp("mercato"),
         databases="e2e",
         base_port=BASE_PORT,
         broker_url=broker.url,
         mail=mail,
+        OTEL_EXPORTER_OTLP_ENDPOINT=traces.url,
+        OTEL_BSP_SCHEDULE_DELAY="500",
     )
     yield running
     if running.process.poll() is None:

@@ -115,7 +115,7 @@ class Shop:
             "orders",
             "orders/",
             token=token,
-            headers={"Idempotency-Key": key or str(uuid.uuid4())},
+            headers={"Idempotency-Key": key or str(uuid.uuid4()), **options.pop("headers", {})},
             json={
                 "lines": [{"product_id": p, "quantity": q} for p, q in lines],
                 "payment_method": payment_method,
