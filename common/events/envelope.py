@@ -13,6 +13,7 @@ from typing import Any, TypedDict
 import structlog
 
 from common.events.types import InvalidEvent, validate_data
+from common.observability.correlation import current_correlation_id
 
 SPEC_VERSION = "1.0"
 TRACEPARENT = re.compile(r"^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$")
@@ -86,15 +87,15 @@ def handling(event: Event) -> Iterator[None]:
 
 def envelope_for(*, event_type: str, data: dict[str, Any], source: str) -> Envelope:
     """A new event of `event_type` (checked against its schema) continuing the current context:
-    the event being handled, else the HTTP request (its request id correlates)."""
+    the event being handled, else the request or task (its correlation id, see
+    common.observability.correlation)."""
     validate_data(event_type, data)
     event_id = uuid.uuid4()
     cause = _handling.get()
     if cause is not None:
         correlation_id, trace_id = cause.correlation_id, _trace_id(cause.traceparent)
     else:
-        request_id = structlog.contextvars.get_contextvars().get("request_id")
-        correlation_id, trace_id = request_id or str(event_id), None
+        correlation_id, trace_id = current_correlation_id() or str(event_id), None
     return {
         "specversion": SPEC_VERSION,
         "id": str(event_id),
