@@ -20,6 +20,23 @@ max_requests_jitter = 200
 # django-structlog logs every request with its id; gunicorn's access log would say it twice.
 accesslog = None
 errorlog = "-"
+# Gunicorn's own lines (start, workers booting, timeouts) as JSON like the application's.
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {
+        "structured": {
+            "()": "common.observability.logging.StructuredFormatter",
+            "format": os.environ.get("LOG_FORMAT", "json"),
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
+    "root": {"handlers": ["console"], "level": "INFO"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": [], "propagate": False},
+    },
+}
 if Path("/dev/shm").is_dir():
     worker_tmp_dir = "/dev/shm"
 

@@ -16,6 +16,8 @@ from django.conf import settings
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
+from common.observability.correlation import correlation_headers
+
 RETRY_STATUSES = (502, 503, 504)
 # Every client of another service alive in this process, for readiness to report their breakers.
 SERVICE_CLIENTS: "weakref.WeakSet[ServiceClient]" = weakref.WeakSet()
@@ -125,6 +127,7 @@ class ServiceClient:
 
     def send(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         url = getattr(settings, self.url_setting).rstrip("/") + path
+        kwargs["headers"] = {**correlation_headers(), **kwargs.get("headers", {})}
         try:
             response = self.session.request(method, url, **kwargs)
         except requests.RequestException as error:

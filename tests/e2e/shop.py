@@ -15,6 +15,9 @@ if TYPE_CHECKING:
 DEMO_PASSWORD = "mercato-demo"
 TERMINAL = {"CONFIRMED", "CANCELLED", "REFUNDED"}
 DEMO_CATEGORY = "coffee"
+# Every password, token and webhook secret a Shop used or was given in this session: the log
+# scan (tests/e2e/test_logs.py) looks for each of them.
+SECRETS_USED: set[str] = set()
 
 
 def eventually(
@@ -66,7 +69,9 @@ class Shop:
         response = self.call(
             "POST", "identity", "auth/token/", json={"email": email, "password": password}
         )
-        return answered(response, 200).json()
+        pair = answered(response, 200).json()
+        SECRETS_USED.update({password, pair["access"], pair["refresh"]})
+        return pair
 
     def sign_in(self, email: str, password: str = DEMO_PASSWORD) -> str:
         return self.token_pair(email, password)["access"]
@@ -152,7 +157,9 @@ class Shop:
             token=token,
             json={"url": url, "event_types": event_types},
         )
-        return answered(response, 201).json()
+        endpoint = answered(response, 201).json()
+        SECRETS_USED.add(endpoint["secret"])
+        return endpoint
 
 
 class StockWatch:

@@ -1,6 +1,7 @@
 """The service client: retries that stay bounded, one exception for no answer, and a breaker."""
 
 import pytest
+import structlog
 
 from common.clients.catalog import PRICES_PATH
 from common.clients.http import ServiceClient, ServiceUnavailable
@@ -111,3 +112,22 @@ def test_a_half_open_breaker_closes_again_on_success(service_client, http_stub):
     service_client.get(PRICES_PATH, params={"ids": ""}, timeout=TIMEOUT)
 
     assert service_client.breaker.current_state == "closed"
+
+
+def test_a_call_carries_the_correlation_id_of_the_work_it_serves(service_client, http_stub):
+    with structlog.contextvars.bound_contextvars(request_id="r-1", correlation_id="order-42"):
+        service_client.get(PRICES_PATH, timeout=TIMEOUT, headers={"Accept": "application/json"})
+
+    (received,) = http_stub.received(PRICES_PATH)
+    assert received.headers["x-correlation-id"] == "order-42"
+    assert received.headers["accept"] == "application/json"
+    assert "x-request-id" not in received.headers
+
+
+def test_a_call_outside_any_request_or_task_sends_no_correlation_id(service_client, http_stub):
+    structlog.contextvars.clear_contextvars()
+
+    service_client.get(PRICES_PATH, timeout=TIMEOUT)
+
+    (received,) = http_stub.received(PRICES_PATH)
+    assert "x-correlation-id" not in received.headers

@@ -34,6 +34,15 @@ def test_an_event_published_in_a_request_is_correlated_by_the_request_id():
     assert envelope["correlationid"] == "req-42"
 
 
+def test_an_event_published_in_a_request_or_task_carries_its_correlation_id():
+    with structlog.contextvars.bound_contextvars(request_id="req-43", correlation_id="order-43"):
+        envelope = envelope_for(
+            event_type="stock.reserved", data=event_data("stock.reserved"), source="catalog"
+        )
+
+    assert envelope["correlationid"] == "order-43"
+
+
 def test_an_event_published_while_handling_another_continues_its_correlation_and_trace():
     cause = Event.from_envelope(
         envelope_for(
