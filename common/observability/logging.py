@@ -56,7 +56,7 @@ TRUSTED_FIELDS = frozenset(
     {
         "timestamp", "level", "logger", "service", "role", "request_id", "correlation_id",
         "sub", "user_id", "ip", "task_id", "parent_task_id", "child_task_id", "event_id",
-        "event_type", "code", "duration_ms",
+        "event_type", "code", "duration_ms", "trace_id", "span_id",
     }
 )  # fmt: skip
 NESTING_LIMIT = 5
