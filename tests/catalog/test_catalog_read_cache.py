@@ -3,6 +3,7 @@ wrote reads its write at once, an unchanged read revalidates to a 304, and a cha
 with a new ETag."""
 
 import pytest
+
 from tests.catalog.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
