@@ -22,6 +22,8 @@ RowModel = TypeVar("RowModel", bound=Model)
 Row = TypeVar("Row")
 # The annotation each row of a page carries: how many rows the whole list has.
 TOTAL = "pagination_total"
+# PostgreSQL's OFFSET and LIMIT are bigints: a page beyond them is counted first, and refused.
+LARGEST_OFFSET = 2**63 - 1
 
 
 class CountingPaginator(BasePaginator):
@@ -39,6 +41,8 @@ class CountingPaginator(BasePaginator):
         if number < 1:
             raise EmptyPage(self.error_messages["min_page"])
         bottom = (number - 1) * self.per_page
+        if bottom + self.per_page > LARGEST_OFFSET:
+            return super().page(number)
         counted = self.object_list.annotate(**{TOTAL: Window(Count("*"))})
         rows = list(counted[bottom : bottom + self.per_page])
         if rows:

@@ -249,9 +249,7 @@ def test_a_service_token_has_no_profile(api_client, token_minter):
     assert response.status_code == 404
 
 
-def test_listing_users_costs_two_queries_whatever_the_page_size(
-    as_user, django_assert_num_queries
-):
+def test_listing_users_costs_two_queries_whatever_the_page_size(as_user, django_assert_num_queries):
     client = as_user("support@mercato.local")
     client.get(USERS_URL)
 

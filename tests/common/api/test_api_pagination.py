@@ -100,3 +100,11 @@ def test_a_page_of_a_queryset_past_the_end_is_a_400_naming_page(api_client):
 
     assert response.status_code == 400
     assert "page" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_databases_largest_offset_is_a_400_naming_page(api_client):
+    response = api_client.get("/content-types/", {"page": 2**62, "page_size": 100})
+
+    assert response.status_code == 400
+    assert "page" in response.json()["errors"]
