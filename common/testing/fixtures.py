@@ -6,8 +6,11 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.urls import get_resolver
 from pytest_django import Settings
 from rest_framework.test import APIClient
+
+from common.api.caching import read_caches_invalidate
 
 # What HTTPS_ONLY sets wherever DEBUG is off; the suites load their settings under DEBUG.
 HTTPS_ONLY_SETTINGS = {
@@ -23,6 +26,14 @@ def https_only(settings: Settings) -> None:
     """This service as production runs it, behind a proxy that terminates TLS."""
     for name, value in HTTPS_ONLY_SETTINGS.items():
         setattr(settings, name, value)
+
+
+@pytest.fixture(autouse=True)
+def fresh_read_caches() -> None:
+    """No test reads what an earlier one (or an earlier run) left in the read cache: each starts
+    on a new generation of every scope this service's views cache (common/api/caching.py)."""
+    get_resolver().url_patterns  # noqa: B018 - imports the views, which declare their scopes
+    read_caches_invalidate()
 
 
 @pytest.fixture

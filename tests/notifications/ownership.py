@@ -2,6 +2,7 @@
 person's e-mails and webhook endpoints (with their deliveries and ping), on every route that names
 one or lists them."""
 
+from apps.notifications.models import Recipient
 from common.testing.ownership import Access, Listing
 from common.testing.servers import free_port
 from tests.notifications.factories import (
@@ -26,7 +27,9 @@ def endpoint(owner: str):
 
 
 def notification(owner: str):
-    return NotificationFactory(recipient=RecipientFactory(user_id=owner))
+    """An e-mail to `owner`, who may have been sent others already."""
+    recipient = Recipient.objects.filter(user_id=owner).first() or RecipientFactory(user_id=owner)
+    return NotificationFactory(recipient=recipient)
 
 
 ACCESSES = (

@@ -18,6 +18,7 @@ from apps.catalog.api.serializers import (
     ProductOutput,
     currency_field,
 )
+from apps.catalog.apps import READ_CACHE_SCOPE
 from apps.catalog.models import Category, Product
 from apps.catalog.scopes import IMPORT_RUN, PRICE_READ_INTERNAL, PRODUCT_WRITE
 from apps.catalog.selectors import (
@@ -27,6 +28,7 @@ from apps.catalog.selectors import (
     product_price_list,
 )
 from apps.inventory.models import MAXIMUM_STOCK
+from common.api.caching import CachedReadMixin
 from common.api.errors import ApplicationError
 from common.api.views import EditableDetailApi, ListCreateApi, ServiceApi, validated
 
@@ -58,9 +60,10 @@ class CategoryInput(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
 
 
-class ProductListApi(ListCreateApi):
+class ProductListApi(CachedReadMixin, ListCreateApi):
     """Active products: anyone lists them; a catalog manager adds one."""
 
+    read_cache_scope = READ_CACHE_SCOPE
     write_scope = PRODUCT_WRITE
     conflicts = ("post",)  # the sku or slug is taken
     input_serializer = ProductCreateInput
@@ -74,9 +77,10 @@ class ProductListApi(ListCreateApi):
         return services.product_create(**data)
 
 
-class ProductDetailApi(EditableDetailApi):
+class ProductDetailApi(CachedReadMixin, EditableDetailApi):
     """A product: anyone reads it; a catalog manager changes it or archives it (DELETE)."""
 
+    read_cache_scope = READ_CACHE_SCOPE
     write_scope = PRODUCT_WRITE
     conflicts = ("put", "patch")  # the sku or slug is taken
     input_serializer = ProductInput
@@ -94,9 +98,10 @@ class ProductDetailApi(EditableDetailApi):
         services.product_archive(product=instance)
 
 
-class CategoryListApi(ListCreateApi):
+class CategoryListApi(CachedReadMixin, ListCreateApi):
     """Categories: anyone lists them; a catalog manager adds one."""
 
+    read_cache_scope = READ_CACHE_SCOPE
     write_scope = PRODUCT_WRITE
     conflicts = ("post",)  # the slug is taken
     input_serializer = CategoryInput
@@ -110,9 +115,10 @@ class CategoryListApi(ListCreateApi):
         return services.category_create(**data)
 
 
-class CategoryDetailApi(EditableDetailApi):
+class CategoryDetailApi(CachedReadMixin, EditableDetailApi):
     """A category: anyone reads it; a catalog manager changes it or deletes it once empty."""
 
+    read_cache_scope = READ_CACHE_SCOPE
     write_scope = PRODUCT_WRITE
     conflicts = ("put", "patch", "delete")  # the slug is taken; products still use it
     input_serializer = CategoryInput

@@ -1,6 +1,7 @@
 """Default pagination: numbered pages, capped page size, and a bad page is a 400 naming `page`."""
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.urls import path
 from rest_framework.generics import ListAPIView
 
@@ -60,3 +61,50 @@ def test_a_page_that_does_not_exist_is_a_400_naming_page(api_client, page):
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert list(response.json()["errors"]) == ["page"]
+
+
+class ContentTypesApi(ListAPIView):
+    """A list read from the database: every model's content type, by id."""
+
+    required_scopes = {"get": PUBLIC}
+    filter_backends = ()
+
+    def get_queryset(self):
+        return ContentType.objects.order_by("id")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([content_type.model for content_type in page])
+
+
+urlpatterns.append(path("content-types/", ContentTypesApi.as_view()))
+
+
+@pytest.mark.django_db
+def test_a_page_of_a_queryset_and_its_count_are_read_in_one_query(
+    api_client, django_assert_num_queries
+):
+    models = list(ContentType.objects.order_by("id").values_list("model", flat=True))
+
+    with django_assert_num_queries(1):
+        body = api_client.get("/content-types/", {"page_size": 3, "page": 2}).json()
+
+    assert body["count"] == len(models)
+    assert body["results"] == models[3:6]
+    assert body["next"].endswith("page=3&page_size=3")
+
+
+@pytest.mark.django_db
+def test_a_page_of_a_queryset_past_the_end_is_a_400_naming_page(api_client):
+    response = api_client.get("/content-types/", {"page": 1000})
+
+    assert response.status_code == 400
+    assert "page" in response.json()["errors"]
+
+
+@pytest.mark.django_db
+def test_a_page_past_the_databases_largest_offset_is_a_400_naming_page(api_client):
+    response = api_client.get("/content-types/", {"page": 2**62, "page_size": 100})
+
+    assert response.status_code == 400
+    assert "page" in response.json()["errors"]
