@@ -6,9 +6,11 @@ from functools import partial
 from typing import Any, cast
 
 import structlog
-from celery import Celery, current_app
+from celery import Celery, bootsteps, current_app
+from celery.beat import EmbeddedService
+from celery.signals import task_postrun, task_prerun
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.dispatch import Signal
 from django.utils import timezone
 from kombu import Connection, Producer
@@ -29,7 +31,39 @@ def create_celery_app(*, service: str) -> Celery:
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.autodiscover_tasks()
     tracing_connect_celery()
+    if settings.BEAT_IN_WORKER:
+        app.steps["worker"].add(ThreadedBeat)
     return app
+
+
+def connections_checked(*, task: Any, **signal_arguments: object) -> None:
+    """Around every task, as Django does around every request: a connection past CONN_MAX_AGE or
+    broken by an error is closed, and the next query checks the one kept (CONN_HEALTH_CHECKS). The
+    Celery fixup's own close around every task is off (CELERY_DB_REUSE_MAX). A task run eagerly
+    runs inside its caller's transaction, which must be left alone."""
+    if not getattr(task.request, "is_eager", False):
+        close_old_connections()
+
+
+task_prerun.connect(connections_checked, weak=False)
+task_postrun.connect(connections_checked, weak=False)
+
+
+class ThreadedBeat(bootsteps.StartStopStep):
+    """Beat as a thread of the worker (BEAT_IN_WORKER, for one machine: `make run`), rather than a
+    process of its own; with the solo pool the worker is then one process. Beat only sends tasks,
+    which the worker's pool runs like any other."""
+
+    label = "ThreadedBeat"
+    requires = ("celery.worker.components:Pool",)
+
+    def create(self, worker: Any) -> Any:
+        return EmbeddedService(
+            worker.app,
+            thread=True,
+            schedule_filename=worker.schedule_filename,
+            scheduler_cls=worker.scheduler,
+        )
 
 
 @contextmanager

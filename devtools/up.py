@@ -1,5 +1,6 @@
 """`./manage.py up` (`make run`): the whole platform on one machine until Ctrl-C."""
 
+import hashlib
 import os
 import shutil
 import signal
@@ -10,10 +11,13 @@ import urllib.error
 import urllib.request
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from common.settings.environment import integer
+import psycopg
+
+from common.settings.environment import ConfigurationError, database, integer
 from devtools import ROOT
 from devtools.embedded import mercato_home, use_embedded_servers
 from devtools.processes import Supervisor
@@ -26,6 +30,7 @@ if TYPE_CHECKING:
 ENTRYPOINT = str(ROOT / "docker" / "entrypoint")
 GATEWAY_TEMPLATE = ROOT / "docker" / "gateway" / "mercato.conf.template"
 READY_TIMEOUT_SECONDS = 120
+MIGRATIONS = [*ROOT.glob("apps/*/migrations/*.py"), *ROOT.glob("common/**/migrations/*.py")]
 
 
 class StartupFailed(Exception):
@@ -48,14 +53,15 @@ def up() -> int:
         environment = platform_environment(home, base_port=base_port)
         traces = local_trace_receiver(environment)
         nginx = behind_gateway(environment)
-        prepare_databases(supervisor, environment)
-        demo_data = load_demo_data(supervisor, environment)
+        prepare_databases(supervisor, environment, home=home)
         for service in SERVICES:
             start_service(supervisor, service, environment, home=home, base_port=base_port)
         gateway = start_gateway(
             supervisor, environment, nginx=nginx, home=home, base_port=base_port
         )
         prometheus = start_monitoring(supervisor, environment, home=home, base_port=base_port)
+        # While the services start: nothing they do at start-up needs the demo rows.
+        demo_data = load_demo_data(supervisor, environment)
         wait_until_ready(supervisor, base_port=base_port)
         print_summary(
             base_port=base_port,
@@ -90,8 +96,14 @@ def platform_environment(
         environment.setdefault(f"{service.name.upper()}_URL", service_url(service, base_port))
     environment.setdefault("DEBUG", "true")
     environment.setdefault("LOG_FORMAT", "console")
-    environment.setdefault("WEB_CONCURRENCY", "2")
+    # One machine's shape, chosen by measurement (docs/performance.md): per service a web worker
+    # of four threads and a solo Celery worker running its beat, three processes with gunicorn's
+    # master where sync workers, a prefork pool and a beat of its own took six.
+    environment.setdefault("WEB_CONCURRENCY", "1")
+    environment.setdefault("WEB_THREADS", "4")
+    environment.setdefault("CELERY_POOL", "solo")
     environment.setdefault("CELERY_CONCURRENCY", "1")
+    environment.setdefault("BEAT_IN_WORKER", "true")
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
     environment["MERCATO_HOME"] = str(home)
     return environment
@@ -130,15 +142,23 @@ def service_environment(environment: dict[str, str], service: Service) -> dict[s
     return {**environment, "MERCATO_SERVICE": service.name}
 
 
-def prepare_databases(supervisor: Supervisor, environment: dict[str, str]) -> None:
-    """Migrates every service's database at once; each creates its database if it is missing."""
+def prepare_databases(supervisor: Supervisor, environment: dict[str, str], *, home: Path) -> None:
+    """Migrates every service's database at once; each creates its database if it is missing. A
+    database this launcher migrated with the very same migrations is left alone: a second start
+    skips five Django start-ups (MigrationStamp)."""
 
     def migrate(service: Service) -> int:
-        return supervisor.run(
+        stamp = MigrationStamp(home=home, service=service.name)
+        if not service.migrate_every_start and stamp.current():
+            return 0
+        returncode = supervisor.run(
             f"{service.name}-migrate",
             [ENTRYPOINT, "migrate"],
             env=service_environment(environment, service),
         )
+        if returncode == 0:
+            stamp.record()
+        return returncode
 
     with ThreadPoolExecutor(max_workers=len(SERVICES)) as pool:
         returncodes = dict(zip(SERVICES, pool.map(migrate, SERVICES), strict=True))
@@ -146,12 +166,67 @@ def prepare_databases(supervisor: Supervisor, environment: dict[str, str]) -> No
         raise StartupFailed(f"migrations failed for {', '.join(failed)} (see their -migrate.log)")
 
 
+@dataclass(frozen=True)
+class MigrationStamp:
+    """What a service's database was last migrated with: the migration files (the project's, and
+    the installed packages' through requirements.lock), the database, and how many migrations it
+    then had applied. It is current while all three still hold, which one query checks; a database
+    dropped or migrated by hand since is migrated again."""
+
+    home: Path
+    service: str
+
+    @property
+    def path(self) -> Path:
+        return self.home / "migrated" / self.service
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256(repr(self.database()).encode())
+        digest.update((ROOT / "requirements.lock").read_bytes())
+        for migration in sorted(MIGRATIONS):
+            digest.update(f"{migration.relative_to(ROOT)} {migration.stat().st_mtime_ns}".encode())
+        return digest.hexdigest()
+
+    def database(self) -> dict[str, Any]:
+        return database("DATABASE_URL", service=self.service)
+
+    def applied(self) -> int:
+        settings = self.database()
+        # As Django would connect: OPTIONS carries what the URL's query said (a socket's host).
+        parameters = {
+            "dbname": settings["NAME"],
+            **{
+                name: settings[key]
+                for name, key in (("host", "HOST"), ("port", "PORT"), ("user", "USER"))
+                if settings.get(key)
+            },
+            "password": settings.get("PASSWORD") or None,
+            **settings.get("OPTIONS", {}),
+        }
+        with psycopg.connect(**parameters, connect_timeout=2) as connection:
+            row = connection.execute("SELECT count(*) FROM django_migrations").fetchone()
+        return row[0] if row else 0
+
+    def current(self) -> bool:
+        try:
+            return self.path.read_text() == f"{self.fingerprint()} {self.applied()}"
+        except (OSError, ConfigurationError, psycopg.Error):
+            return False
+
+    def record(self) -> None:
+        try:
+            stamp = f"{self.fingerprint()} {self.applied()}"
+        except (OSError, ConfigurationError, psycopg.Error):
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(stamp)
+
+
 def load_demo_data(supervisor: Supervisor, environment: dict[str, str]) -> list[str]:
-    """Runs each service's idempotent demo command; returns what they printed (the logins)."""
-    printed = []
-    for service in SERVICES:
-        if not service.demo_data:
-            continue
+    """Runs each service's idempotent demo command, all at once; returns what they printed (the
+    logins), in the order of SERVICES."""
+
+    def load(service: Service) -> list[str]:
         name = f"{service.name}-demo-data"
         log = supervisor.log_dir / f"{name}.log"
         # Logs accumulate across runs: what this run printed starts at the current end.
@@ -159,8 +234,11 @@ def load_demo_data(supervisor: Supervisor, environment: dict[str, str]) -> list[
         command = [sys.executable, str(ROOT / "manage.py"), service.name, "load_demo_data"]
         if supervisor.run(name, command, env=environment) != 0:
             raise StartupFailed(f"demo data failed for {service.name} (see {name}.log)")
-        printed += log.read_bytes()[already_logged:].decode(errors="replace").splitlines()
-    return printed
+        return log.read_bytes()[already_logged:].decode(errors="replace").splitlines()
+
+    with_demo_data = [service for service in SERVICES if service.demo_data]
+    with ThreadPoolExecutor(max_workers=len(with_demo_data)) as pool:
+        return [line for printed in pool.map(load, with_demo_data) for line in printed]
 
 
 def start_service(
@@ -172,19 +250,27 @@ def start_service(
     base_port: int,
 ) -> None:
     start_web(supervisor, service, environment, home=home, base_port=base_port)
+    # Under this platform's home: two platforms on one machine (make run beside the e2e suite)
+    # must not share one schedule file.
+    schedule = {"CELERY_BEAT_SCHEDULE": str(home / f"celerybeat-{service.name}")}
+    embedded = beat_in_worker(environment)
     supervisor.start(
         f"{service.name}-worker",
         [ENTRYPOINT, "worker"],
-        env=service_environment(environment, service),
-    )
-    if service.beat:
-        # Under this platform's home: two platforms on one machine (make run beside the e2e
-        # suite) must not share one schedule file.
-        beat_environment = {
+        env={
             **service_environment(environment, service),
-            "CELERY_BEAT_SCHEDULE": str(home / f"celerybeat-{service.name}"),
-        }
+            **schedule,
+            "BEAT_IN_WORKER": "true" if service.beat and embedded else "false",
+        },
+    )
+    if service.beat and not embedded:
+        beat_environment = {**service_environment(environment, service), **schedule}
         supervisor.start(f"{service.name}-beat", [ENTRYPOINT, "beat"], env=beat_environment)
+
+
+def beat_in_worker(environment: Mapping[str, str]) -> bool:
+    """Whether each worker runs its service's beat (BEAT_IN_WORKER, true unless set false)."""
+    return environment.get("BEAT_IN_WORKER", "true").lower() not in {"0", "false", "no", "off"}
 
 
 def start_web(

@@ -11,6 +11,9 @@ from common.settings import settings_validated
 
 bind = f"0.0.0.0:{os.environ.get('PORT', '8000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+# More than one thread makes each worker a gthread worker: `make run` serves with one worker of
+# four threads, a process where sync workers would need four.
+threads = int(os.environ.get("WEB_THREADS", "1"))
 timeout = 30
 graceful_timeout = 10
 keepalive = 5

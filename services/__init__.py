@@ -13,6 +13,9 @@ class Service:
     # expiry, saga deadlines, webhook deliveries left behind). The chart and compose start beat
     # for the same services.
     beat: bool = False
+    # Migrated at every `make run` even when no migration changed: identity's migrate also brings
+    # the default roles, signing keys and mounted service accounts up to date (its apps.py).
+    migrate_every_start: bool = False
 
     def port(self, base_port: int) -> int:
         return base_port + self.port_offset
@@ -20,7 +23,7 @@ class Service:
 
 # The apps each service owns are listed in its settings.py; what each owns is in the README.
 SERVICES = (
-    Service("identity", 1, demo_data=True, beat=True),
+    Service("identity", 1, demo_data=True, beat=True, migrate_every_start=True),
     Service("catalog", 2, demo_data=True, beat=True),
     Service("orders", 3, beat=True),
     Service("payments", 4, beat=True),

@@ -5,6 +5,7 @@ periodic sweep, so a broker outage delays events but never loses one. A row that
 broker but whose `published_at` did not commit is sent again; consumers' inboxes absorb that.
 """
 
+import json
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from typing import Any, cast
 import structlog
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from kombu import Connection, Producer
 
@@ -76,21 +77,37 @@ def outbox_relay(*, event_ids: list[uuid.UUID] | None = None) -> int:
     sent = 0
     while True:
         with transaction.atomic():
-            pending = OutboxEvent.objects.select_for_update(skip_locked=True).filter(
-                published_at__isnull=True
-            )
-            if event_ids is not None:
-                pending = pending.filter(id__in=event_ids)
-            batch = list(pending.order_by("created_at")[:RELAY_BATCH_SIZE])
+            batch = claimed_batch(event_ids=event_ids)
             if not batch:
                 return sent
-            send_to_broker([row.envelope for row in batch])
-            OutboxEvent.objects.filter(id__in=[row.id for row in batch]).update(
-                published_at=timezone.now()
-            )
+            send_to_broker(batch)
         sent += len(batch)
         if len(batch) < RELAY_BATCH_SIZE:
             return sent
+
+
+def claimed_batch(*, event_ids: list[uuid.UUID] | None) -> list[Envelope]:
+    """The oldest unpublished rows (of `event_ids` when given), locked and already marked
+    published in the caller's transaction, which rolls the mark back if their send fails.
+
+    One statement, where a locking SELECT and an UPDATE took two round trips and the ORM's rows:
+    every event pays for it once after its commit."""
+    table = connection.ops.quote_name(OutboxEvent._meta.db_table)
+    only = "AND id = ANY(%s)" if event_ids is not None else ""
+    parameters: list[Any] = [timezone.now(), *([event_ids] if event_ids is not None else [])]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET published_at = %s WHERE id IN ("
+            f"SELECT id FROM {table} WHERE published_at IS NULL {only} "
+            "ORDER BY created_at LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING envelope, created_at",
+            [*parameters, RELAY_BATCH_SIZE],
+        )
+        rows = cursor.fetchall()
+    # Django has psycopg hand jsonb over as text, which its JSONField would parse.
+    return [
+        json.loads(envelope) if isinstance(envelope, str) else envelope
+        for envelope, _ in sorted(rows, key=lambda row: row[1])
+    ]
 
 
 def send_to_broker(envelopes: list[Envelope]) -> None:

@@ -292,6 +292,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # A worker holds one message beyond those it runs: a killed one strands as few as possible.
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup would close the database connection before and after every task, so each
+# task paid for a new PostgreSQL connection (and PostgreSQL for a new backend). Workers keep theirs
+# like web processes (CONN_MAX_AGE), checked around every task (common/celery.py); the fixup now
+# closes it only every 2 x this many tasks.
+CELERY_DB_REUSE_MAX = 1000
+# Beat as a thread of the worker instead of a process of its own: `make run` on one machine.
+# Kubernetes and compose run one beat per service beside its workers, which must not each run one.
+BEAT_IN_WORKER = environment.boolean("BEAT_IN_WORKER", default=False)
 # RabbitMQ requeues a dead worker's messages when its connection drops, or, for a host that
 # vanished, after two missed heartbeats; Redis once they are this old, checked every 5 s. Tasks
 # take seconds; longer jobs (imports, exports) are safe to run twice at once.

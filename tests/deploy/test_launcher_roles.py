@@ -1,4 +1,5 @@
-"""`make run` starts each process through docker/entrypoint, as the image and the chart do, and
+"""`make run` starts each process through docker/entrypoint, as the image and the chart do, in
+one machine's shape (a threaded web worker and a solo Celery worker with its beat inside), and
 Prometheus beside them when it is installed."""
 
 import json
@@ -7,6 +8,17 @@ from pathlib import Path
 from devtools import up
 from devtools.prometheus import scrape_config
 from services import SERVICES
+
+# Every service migrates (identity at every start, the others while a migration changed) and
+# runs a web process and a worker, whose beat runs inside it (BEAT_IN_WORKER).
+ROLES = ("migrate", "web", "worker")
+PROCESS_SHAPE = {
+    "WEB_CONCURRENCY": "1",
+    "WEB_THREADS": "4",
+    "CELERY_POOL": "solo",
+    "CELERY_CONCURRENCY": "1",
+    "BEAT_IN_WORKER": "true",
+}
 
 
 class RecordingSupervisor:
@@ -28,18 +40,44 @@ class RecordingSupervisor:
 def test_every_service_gets_migrate_web_worker_and_beat_where_it_has_periodic_tasks(tmp_path):
     supervisor = RecordingSupervisor()
 
-    up.prepare_databases(supervisor, {})
+    up.prepare_databases(supervisor, {}, home=tmp_path)
     for service in SERVICES:
         up.start_service(supervisor, service, {}, home=tmp_path, base_port=18000)
 
     expected = {}
     for service in SERVICES:
-        roles = ["migrate", "web", "worker"] + (["beat"] if service.beat else [])
-        expected |= {f"{service.name}-{role}": [up.ENTRYPOINT, role] for role in roles}
+        expected |= {f"{service.name}-{role}": [up.ENTRYPOINT, role] for role in ROLES}
     assert supervisor.started == expected
     assert Path(up.ENTRYPOINT) == Path(__file__).resolve().parents[2] / "docker" / "entrypoint"
     for name, environment in supervisor.environments.items():
         assert environment["MERCATO_SERVICE"] == name.rsplit("-", 1)[0]
+    workers = [supervisor.environments[f"{service.name}-worker"] for service in SERVICES]
+    assert [worker["BEAT_IN_WORKER"] == "true" for worker in workers] == [
+        service.beat for service in SERVICES
+    ]
+
+
+def test_with_beat_in_worker_false_each_beat_runs_as_a_process_of_its_own(tmp_path):
+    supervisor = RecordingSupervisor()
+
+    for service in SERVICES:
+        up.start_service(
+            supervisor, service, {"BEAT_IN_WORKER": "false"}, home=tmp_path, base_port=18000
+        )
+
+    assert {name for name in supervisor.started if name.endswith("-beat")} == {
+        f"{service.name}-beat" for service in SERVICES if service.beat
+    }
+    assert all(
+        supervisor.environments[f"{service.name}-worker"]["BEAT_IN_WORKER"] == "false"
+        for service in SERVICES
+    )
+
+
+def test_make_run_defaults_to_one_threaded_web_worker_and_a_solo_worker_with_its_beat(tmp_path):
+    environment = up.platform_environment(tmp_path, base_port=18000, inherited={"PATH": "/bin"})
+
+    assert {name: environment[name] for name in PROCESS_SHAPE} == PROCESS_SHAPE
 
 
 def test_each_beat_keeps_its_schedule_under_its_platforms_home(tmp_path):
@@ -51,7 +89,7 @@ def test_each_beat_keeps_its_schedule_under_its_platforms_home(tmp_path):
     schedules = {
         name: environment["CELERY_BEAT_SCHEDULE"]
         for name, environment in supervisor.environments.items()
-        if name.endswith("-beat")
+        if name.endswith("-worker")
     }
     assert schedules
     assert all(Path(schedule).parent == tmp_path for schedule in schedules.values())

@@ -115,6 +115,10 @@ def platform(
         BROKER_VISIBILITY_TIMEOUT_SECONDS=str(VISIBILITY_TIMEOUT_SECONDS),
         PAYMENTS_SANDBOX_URL=payment_provider.url("/provider"),
         OUTBOX_REPLAY_SECONDS=REPLAY_SECONDS,
+        # The crash faults kill prefork children and sweeps run in them: the image's shape, not
+        # `make run`'s solo worker with its beat inside.
+        CELERY_POOL="prefork",
+        BEAT_IN_WORKER="false",
         **PROVIDER_PATIENCE,
         **{f"{DATABASE_FAULT_SERVICE.upper()}_DATABASE_URL": database_relay.url},
     )
