@@ -3,6 +3,7 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
+from pathlib import Path
 from typing import Any, cast
 
 import structlog
@@ -13,6 +14,8 @@ from django.dispatch import Signal
 from django.utils import timezone
 from kombu import Connection, Producer
 
+from common.observability import worker as worker_metrics
+from common.observability.metrics import multiprocess_directory
 from common.settings import settings_validated
 
 logger = structlog.get_logger(__name__)
@@ -22,8 +25,12 @@ TaskArgument = str | int | dict[str, object]
 
 def create_celery_app(*, service: str) -> Celery:
     """Celery's Django fixup closes inherited database connections in every prefork child. The
-    settings load first, so a worker or beat with a bad environment stops with the one line."""
+    settings load first, so a worker or beat with a bad environment stops with the one line.
+    The metrics directory must exist before the first metric is made, as the apps load."""
     settings_validated()
+    if directory := multiprocess_directory():
+        Path(directory).mkdir(parents=True, exist_ok=True)
+    worker_metrics.connect_signals()
     app = Celery(service)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.autodiscover_tasks()

@@ -94,6 +94,11 @@ def service_url(service: Service, base_port: int) -> str:
     return f"http://127.0.0.1:{service.port(base_port)}"
 
 
+def worker_metrics_port(service: Service, base_port: int) -> int:
+    """Where the service's worker serves /metrics: 100 above its web's port."""
+    return service.port(base_port) + 100
+
+
 def service_environment(environment: dict[str, str], service: Service) -> dict[str, str]:
     return {**environment, "MERCATO_SERVICE": service.name}
 
@@ -140,11 +145,13 @@ def start_service(
     base_port: int,
 ) -> None:
     start_web(supervisor, service, environment, home=home, base_port=base_port)
-    supervisor.start(
-        f"{service.name}-worker",
-        [ENTRYPOINT, "worker"],
-        env=service_environment(environment, service),
-    )
+    worker_environment = {
+        **service_environment(environment, service),
+        # Its own directory: the web's gunicorn empties its directory when it starts.
+        "PROMETHEUS_MULTIPROC_DIR": str(home / "metrics" / f"{service.name}-worker"),
+        "WORKER_METRICS_PORT": str(worker_metrics_port(service, base_port)),
+    }
+    supervisor.start(f"{service.name}-worker", [ENTRYPOINT, "worker"], env=worker_environment)
     if service.beat:
         # Under this platform's home: two platforms on one machine (make run beside the e2e
         # suite) must not share one schedule file.
@@ -233,7 +240,7 @@ def probe(url: str) -> int | None:
 
 
 def print_summary(*, base_port: int, gateway: bool, home: Path, demo_data: list[str]) -> None:
-    rows = [("service", "API", "admin", "probes and metrics")]
+    rows = [("service", "API", "admin", "probes and metrics", "worker metrics")]
     for service in SERVICES:
         root = service_url(service, base_port)
         public = f"http://localhost:{base_port}" if gateway else root
@@ -243,6 +250,7 @@ def print_summary(*, base_port: int, gateway: bool, home: Path, demo_data: list[
                 f"{public}/{service.name}/api/docs/",
                 f"{public}/{service.name}/admin/",
                 f"{root}/healthz/ready {root}/metrics",
+                f"http://127.0.0.1:{worker_metrics_port(service, base_port)}/metrics",
             )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
