@@ -53,3 +53,17 @@ def test_each_beat_keeps_its_schedule_under_its_platforms_home(tmp_path):
     assert schedules
     assert all(Path(schedule).parent == tmp_path for schedule in schedules.values())
     assert len(set(schedules.values())) == len(schedules)
+
+
+def test_each_worker_serves_its_metrics_100_above_its_web_from_a_directory_of_its_own(tmp_path):
+    supervisor = RecordingSupervisor()
+
+    for service in SERVICES:
+        up.start_service(supervisor, service, {}, home=tmp_path, base_port=18000)
+
+    for service in SERVICES:
+        web = supervisor.environments[f"{service.name}-web"]
+        worker = supervisor.environments[f"{service.name}-worker"]
+        assert worker["WORKER_METRICS_PORT"] == str(service.port(18000) + 100)
+        assert Path(worker["PROMETHEUS_MULTIPROC_DIR"]).parent == tmp_path / "metrics"
+        assert worker["PROMETHEUS_MULTIPROC_DIR"] != web["PROMETHEUS_MULTIPROC_DIR"]

@@ -120,8 +120,12 @@ def test_a_cancel_rolled_back_is_not_counted(committed):
     order = order_in(OrderStatus.PENDING)
     before = terminal("CANCELLED", "requested")
 
-    with committed(), pytest.raises(RuntimeError), transaction.atomic():
-        order_cancel(order_id=order.id, reason="changed my mind", actor="someone")
-        raise RuntimeError("the request failed after the cancel")
+    def cancelled_then_failed() -> None:
+        with transaction.atomic():
+            order_cancel(order_id=order.id, reason="changed my mind", actor="someone")
+            raise RuntimeError("the request failed after the cancel")
+
+    with committed(), pytest.raises(RuntimeError):
+        cancelled_then_failed()
 
     assert terminal("CANCELLED", "requested") == before
