@@ -3,7 +3,6 @@
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import partial
-from pathlib import Path
 from typing import Any, cast
 
 import structlog
@@ -15,7 +14,6 @@ from django.utils import timezone
 from kombu import Connection, Producer
 
 from common.observability import worker as worker_metrics
-from common.observability.metrics import multiprocess_directory
 from common.settings import settings_validated
 
 logger = structlog.get_logger(__name__)
@@ -25,11 +23,8 @@ TaskArgument = str | int | dict[str, object]
 
 def create_celery_app(*, service: str) -> Celery:
     """Celery's Django fixup closes inherited database connections in every prefork child. The
-    settings load first, so a worker or beat with a bad environment stops with the one line.
-    The metrics directory must exist before the first metric is made, as the apps load."""
+    settings load first, so a worker or beat with a bad environment stops with the one line."""
     settings_validated()
-    if directory := multiprocess_directory():
-        Path(directory).mkdir(parents=True, exist_ok=True)
     worker_metrics.connect_signals()
     app = Celery(service)
     app.config_from_object("django.conf:settings", namespace="CELERY")

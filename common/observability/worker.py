@@ -18,6 +18,7 @@ from wsgiref.simple_server import WSGIServer
 
 import structlog
 from celery.signals import (
+    import_modules,
     task_failure,
     task_postrun,
     task_prerun,
@@ -110,24 +111,37 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-def worker_metrics_serve(**kwargs: Any) -> None:
-    """In the worker's main process, before its children fork: empties the directory, whose
-    files from a previous run would be counted again (what this process wrote so far is dropped
-    too; it runs no task), then serves /metrics when WORKER_METRICS_PORT is set."""
-    global _server
+def metrics_directory_emptied(sender: Any = None, **kwargs: Any) -> None:
+    """As a worker starts, before Django and the tasks load and so before any metric of this
+    process has its file: empties the directory, whose files from a previous run (a restarted
+    container reuses its pids) would be counted again. `celery shell` and `report` import the
+    modules too, but outside the worker's start, and leave the directory alone."""
     directory = multiprocess_directory()
-    port = os.environ.get("WORKER_METRICS_PORT")
-    if directory is None:
-        if port:
-            logger.warning("worker_metrics_not_served", reason="PROMETHEUS_MULTIPROC_DIR is unset")
+    if directory is None or not getattr(sender.loader, "worker_initialized", False):
         return
     shutil.rmtree(directory, ignore_errors=True)
     Path(directory).mkdir(parents=True)
+
+
+def worker_metrics_serve(**kwargs: Any) -> None:
+    """In the worker's main process, before its children fork: serves /metrics on
+    WORKER_METRICS_PORT, when it is set."""
+    global _server
+    port = os.environ.get("WORKER_METRICS_PORT")
     if not port:
+        return
+    directory = multiprocess_directory()
+    if directory is None:
+        logger.warning("worker_metrics_not_served", reason="PROMETHEUS_MULTIPROC_DIR is unset")
         return
     registry = CollectorRegistry()
     registry.register(WorkerCollector(directory))
-    _server, _ = start_http_server(int(port), registry=registry)
+    try:
+        _server, _ = start_http_server(int(port), registry=registry)
+    except OSError:
+        # The tasks matter more than their figures: the worker runs on, and says why it is mute.
+        logger.error("worker_metrics_not_served", port=int(port), exc_info=True)
+        return
     logger.info("worker_metrics_serving", port=int(port))
 
 
@@ -146,12 +160,14 @@ def worker_child_stopped(pid: int | None = None, **kwargs: Any) -> None:
 
 def connect_signals() -> None:
     """Counts every task this process runs and, in a worker, serves what its children count;
-    once per process however many apps are made (dispatch_uid)."""
+    once per process however many apps are made (dispatch_uid). Connected before the app is
+    made: the directory must be emptied before Celery's Django fixup loads the apps."""
     for signal, receiver in (
         (task_prerun, task_started),
         (task_postrun, task_finished),
         (task_failure, task_failed),
         (task_retry, task_retried),
+        (import_modules, metrics_directory_emptied),
         (worker_init, worker_metrics_serve),
         (worker_process_init, worker_child_started),
         (worker_process_shutdown, worker_child_stopped),
