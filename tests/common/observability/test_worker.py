@@ -8,6 +8,7 @@ database is back, and the reservations' sweep fails."""
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,6 +25,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from common.events.envelope import envelope_for
 from common.events.outbox import CONSUME_TASK
+from common.observability import worker as worker_metrics
 from common.testing.events import event_data
 from common.testing.servers import free_port
 
@@ -169,3 +171,15 @@ def test_the_worker_serves_the_counts_of_all_its_children_added_up(worker):
     children = {path.name for path in directory.glob("counter_*.db")}
     assert "counter_999999.db" not in children
     assert len(children) >= 3, children
+
+
+def test_a_worker_whose_metrics_port_is_taken_runs_on_without_serving(monkeypatch, tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        monkeypatch.setenv("WORKER_METRICS_PORT", str(taken.getsockname()[1]))
+        monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+
+        worker_metrics.worker_metrics_serve()
+
+    assert worker_metrics._server is None
