@@ -15,6 +15,7 @@ from django.dispatch import Signal
 from django.utils import timezone
 from kombu import Connection, Producer
 
+from common.observability import worker as worker_metrics
 from common.observability.tracing import tracing_connect_celery
 from common.settings import settings_validated
 
@@ -27,6 +28,7 @@ def create_celery_app(*, service: str) -> Celery:
     """Celery's Django fixup closes inherited database connections in every prefork child. The
     settings load first, so a worker or beat with a bad environment stops with the one line."""
     settings_validated()
+    worker_metrics.connect_signals()
     app = Celery(service)
     app.config_from_object("django.conf:settings", namespace="CELERY")
     app.autodiscover_tasks()

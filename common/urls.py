@@ -4,11 +4,11 @@ from collections.abc import Sequence
 
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
-from django_prometheus.exports import ExportToDjangoView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from common.auth.views import WhoAmIApi
 from common.health import views as health
+from common.observability.metrics import metrics_view
 
 # The root urlconf of each service names these as its handler404 and handler500.
 NOT_FOUND_HANDLER = "common.api.errors.not_found"
@@ -26,7 +26,7 @@ def service_urlpatterns(
     return [
         path("healthz/live", health.live, name="healthz-live"),
         path("healthz/ready", health.ready, name="healthz-ready"),
-        path("metrics", ExportToDjangoView, name="metrics"),
+        path("metrics", metrics_view, name="metrics"),
         path(
             f"{service}/",
             include(

@@ -21,7 +21,12 @@ from common.settings.environment import ConfigurationError, database, integer
 from devtools import ROOT
 from devtools.embedded import mercato_home, use_embedded_servers
 from devtools.processes import Supervisor
-from devtools.prometheus import prometheus_binary, prometheus_port, start_prometheus
+from devtools.prometheus import (
+    prometheus_binary,
+    prometheus_port,
+    start_prometheus,
+    worker_metrics_port,
+)
 from services import DEFAULT_BASE_PORT, SERVICES, Service
 
 if TYPE_CHECKING:
@@ -260,6 +265,9 @@ def start_service(
         env={
             **service_environment(environment, service),
             **schedule,
+            # Its own directory: the web's gunicorn empties its directory when it starts.
+            "PROMETHEUS_MULTIPROC_DIR": str(home / "metrics" / f"{service.name}-worker"),
+            "WORKER_METRICS_PORT": str(worker_metrics_port(service, base_port)),
             "BEAT_IN_WORKER": "true" if service.beat and embedded else "false",
         },
     )
@@ -375,7 +383,7 @@ def probe(url: str) -> int | None:
 def print_summary(
     *, base_port: int, gateway: bool, prometheus: str | None, home: Path, demo_data: list[str]
 ) -> None:
-    rows = [("service", "API", "admin", "probes and metrics")]
+    rows = [("service", "API", "admin", "probes and metrics", "worker metrics")]
     for service in SERVICES:
         root = service_url(service, base_port)
         public = f"http://localhost:{base_port}" if gateway else root
@@ -385,6 +393,7 @@ def print_summary(
                 f"{public}/{service.name}/api/docs/",
                 f"{public}/{service.name}/admin/",
                 f"{root}/healthz/ready {root}/metrics",
+                f"http://127.0.0.1:{worker_metrics_port(service, base_port)}/metrics",
             )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]

@@ -1,5 +1,5 @@
 """App config of identity's accounts: after every migrate the default roles, a signing key and the
-mounted service accounts exist."""
+mounted service accounts exist; failed sign-ins and lockouts are counted."""
 
 from pathlib import Path
 
@@ -27,4 +27,11 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from axes.signals import user_locked_out
+        from django.contrib.auth.signals import user_login_failed
+
+        from apps.accounts.metrics import sign_in_failed, sign_in_locked_out
+
         post_migrate.connect(ensure_roles_keys_and_service_accounts, sender=self)
+        user_login_failed.connect(sign_in_failed, dispatch_uid="mercato.sign_in_failed")
+        user_locked_out.connect(sign_in_locked_out, dispatch_uid="mercato.sign_in_locked_out")

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from apps.catalog.models import Product
+from apps.inventory.metrics import reservation_rejected_count
 from apps.inventory.models import Reservation, Stock, StockAdjustment
 from common.api.errors import ApplicationError
 from common.events.outbox import publish
@@ -101,6 +102,7 @@ def _reject(*, order_id: uuid.UUID | str, reason: str, product_ids: list[str]) -
         "stock.rejected",
         {"order_id": str(order_id), "reason": reason, "product_ids": product_ids},
     )
+    reservation_rejected_count(reason=reason)
 
 
 def _locked_reservation(*, order_id: uuid.UUID | str) -> Reservation | None:

@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from urllib3.exceptions import HTTPError
 
+from apps.notifications import metrics
 from apps.notifications.models import (
     PING_EVENT_TYPE,
     DeliveryStatus,
@@ -99,12 +100,17 @@ def notification_send(
         body=render_to_string(f"notifications/{kind}.txt", context),
         sent_at=timezone.now(),
     )
-    EmailMessage(
-        subject=notification.subject,
-        body=notification.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[notification.email],
-    ).send()
+    try:
+        EmailMessage(
+            subject=notification.subject,
+            body=notification.body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[notification.email],
+        ).send()
+    except Exception:
+        metrics.email_failed_count()
+        raise
+    metrics.email_sent_count()
     return notification
 
 
@@ -292,4 +298,5 @@ def webhook_attempt_record(
         )
         delivery.next_attempt_at = timezone.now() + timedelta(seconds=delay)
     delivery.save(update_fields=["attempts", "status", "next_attempt_at"])
+    metrics.webhook_attempt_count(status=delivery.status)
     return delivery

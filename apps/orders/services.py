@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import status
 
+from apps.orders.metrics import order_placed_count, order_settled_count
 from apps.orders.models import UNPAID_STATUSES, Order, OrderExport, OrderLine, OrderStatus
 from common.api.errors import ApplicationError
 from common.celery import enqueue_after_commit
@@ -156,6 +157,7 @@ def order_place(*, customer_id: str, lines: list[LineOrdered], payment_method: s
                 ],
             },
         )
+        order_placed_count()
     return order
 
 
@@ -229,6 +231,7 @@ def order_cancel(*, order_id: str | uuid.UUID, reason: str, actor: str) -> Order
 def cancel(order: Order, *, reason: str, actor: str) -> None:
     order.transition(OrderStatus.CANCELLED, reason=reason, actor=actor)
     publish("order.cancelled", {**order_summary_data(order), "reason": reason})
+    order_settled_count(order)
 
 
 @transaction.atomic
@@ -257,6 +260,7 @@ def order_mark_paid(*, order_id: str, actor: str) -> None:
         return
     order.transition(OrderStatus.CONFIRMED, reason="paid", actor=actor)
     publish("order.confirmed", order_summary_data(order))
+    order_settled_count(order)
 
 
 @transaction.atomic
@@ -293,6 +297,7 @@ def order_mark_refunded(*, order_id: str, actor: str) -> None:
         return
     order.transition(OrderStatus.REFUNDED, reason="refunded", actor=actor)
     publish("order.refunded", order_summary_data(order))
+    order_settled_count(order)
 
 
 def orders_expire_unpaid(*, now: datetime | None = None, batch_size: int = 100) -> int:

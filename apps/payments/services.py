@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.payments import metrics
 from apps.payments.models import Payment, PaymentStatus
 from apps.payments.providers import ProviderResult, ProviderUnavailable, provider_for
 from common.api.errors import ApplicationError
@@ -70,8 +71,11 @@ def payment_charge(*, payment_id: uuid.UUID | str) -> Payment:
         try:
             result = provider_for(payment.provider).charge(payment=payment)
         except ProviderUnavailable as error:
+            metrics.payment_attempt_count(outcome=metrics.UNAVAILABLE)
             unavailable = error
         else:
+            outcome = metrics.SUCCEEDED if result.succeeded else metrics.DECLINED
+            metrics.payment_attempt_count(outcome=outcome)
             return _charge_settle(payment=payment, result=result)
     # Raised once the block has committed the attempt: the count must outlive the failure.
     raise unavailable
@@ -106,6 +110,7 @@ def _charge_settle(*, payment: Payment, result: ProviderResult) -> Payment:
         payment.status = PaymentStatus.FAILED
         payment.failure_reason = result.decline_reason
         payment.save()
+        metrics.payment_failure_count(reason=result.decline_reason)
         publish(
             "payment.failed",
             {

@@ -17,6 +17,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from common.observability.correlation import correlation_headers
+from common.observability.metrics import breaker_state_set
 
 RETRY_STATUSES = (502, 503, 504)
 # Every client of another service alive in this process, for readiness to report their breakers.
@@ -43,6 +44,7 @@ class BreakerLog(pybreaker.CircuitBreakerListener):
     ) -> None:
         if old_state is not None and old_state.name == new_state.name:
             return
+        breaker_state_set(target=str(cb.name), state=new_state.name)
         logger.warning(
             "circuit_breaker_state_changed",
             service=cb.name,
@@ -90,6 +92,7 @@ class ServiceClient:
         # requests does not promise that one Session is safe to share between threads.
         self.local = threading.local()
         SERVICE_CLIENTS.add(self)
+        breaker_state_set(target=service, state="closed")
 
     @property
     def state(self) -> str:

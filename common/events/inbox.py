@@ -29,6 +29,12 @@ from common.celery import enqueue
 from common.events.envelope import Event, handling
 from common.events.models import DeadLetter, InboxEntry
 from common.events.types import InvalidEvent
+from common.observability.metrics import (
+    DEAD_LETTERS,
+    EVENTS_DUPLICATES,
+    EVENTS_HANDLED,
+    count_on_commit,
+)
 from common.observability.tracing import event_span
 
 RETRY_TASK = "mercato.events.retry"
@@ -155,8 +161,10 @@ def handler_apply(*, event: Event, handler_name: str) -> bool:
             function(event)
             # With event_already_handled, tells from the logs which copies are still to come.
             logger.info("event_handled", handler=handler_name)
+            count_on_commit(EVENTS_HANDLED.labels(event_type=event.type).inc)
         else:
             logger.info("event_already_handled", handler=handler_name)
+            EVENTS_DUPLICATES.labels(event_type=event.type).inc()
         return first_time
 
 
@@ -176,6 +184,7 @@ def dead_letter_record(
             "replayed_at": None,
         },
     )
+    count_on_commit(DEAD_LETTERS.labels(handler=handler).inc)
     return dead_letter
 
 

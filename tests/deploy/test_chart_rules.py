@@ -129,6 +129,18 @@ def test_workers_are_pinged_by_their_own_node_name(default):
     assert '--destination "$MERCATO_SERVICE@$HOSTNAME"' in ping
 
 
+def test_every_worker_serves_its_childrens_metrics_on_a_port_named_metrics(default):
+    for worker in (w for w in workloads(default) if role(w) == "worker"):
+        (container,) = worker["spec"]["template"]["spec"]["containers"]
+        env = {e["name"]: e.get("value") for e in container["env"]}
+        assert container["ports"] == [{"name": "metrics", "containerPort": 9100, "protocol": "TCP"}]
+        assert env["WORKER_METRICS_PORT"] == "9100"
+        # On the tmp volume: the root filesystem is read-only.
+        assert env["PROMETHEUS_MULTIPROC_DIR"].startswith("/tmp/")
+        mounts = {mount["name"]: mount["mountPath"] for mount in container["volumeMounts"]}
+        assert mounts["tmp"] == "/tmp"
+
+
 def test_beat_runs_once_recreated_for_exactly_the_services_with_periodic_tasks(default):
     beats = [w for w in workloads(default) if role(w) == "beat"]
 

@@ -115,3 +115,17 @@ def test_prometheus_starts_on_its_own_port_with_its_data_and_config_under_the_ho
     assert f"--storage.tsdb.path={tmp_path / 'prometheus' / 'data'}" in command
     assert "--web.listen-address=127.0.0.1:18090" in command
     assert json.loads(config.read_text()) == scrape_config(base_port=18000)
+
+
+def test_each_worker_serves_its_metrics_100_above_its_web_from_a_directory_of_its_own(tmp_path):
+    supervisor = RecordingSupervisor()
+
+    for service in SERVICES:
+        up.start_service(supervisor, service, {}, home=tmp_path, base_port=18000)
+
+    for service in SERVICES:
+        web = supervisor.environments[f"{service.name}-web"]
+        worker = supervisor.environments[f"{service.name}-worker"]
+        assert worker["WORKER_METRICS_PORT"] == str(service.port(18000) + 100)
+        assert Path(worker["PROMETHEUS_MULTIPROC_DIR"]).parent == tmp_path / "metrics"
+        assert worker["PROMETHEUS_MULTIPROC_DIR"] != web["PROMETHEUS_MULTIPROC_DIR"]

@@ -308,7 +308,8 @@ def twice_platform(tmp_path_factory, mail) -> Platform:
     running = started_platform(
         tmp_path_factory.mktemp("mercato-twice"),
         databases="e2e_twice",
-        base_port=BASE_PORT + 100,
+        # Clear of the first platform's worker metrics (web ports + 100) and the gateway test's.
+        base_port=BASE_PORT + 400,
         broker_url=switch.url,
         mail=mail,
         EVENTS_PUBLISH_TWICE="true",

@@ -162,7 +162,8 @@ def rabbitmq_platform(tmp_path_factory, rabbitmq_broker, mail) -> Iterator[Platf
     running = started_platform(
         tmp_path_factory.mktemp("mercato-faults-rabbitmq"),
         databases=f"{DATABASES}_rabbitmq",
-        base_port=BASE_PORT + 100,
+        # Clear of the first platform's worker metrics, on its web ports + 100.
+        base_port=BASE_PORT + 200,
         broker_url=rabbitmq_broker.url,
         mail=mail,
     )
