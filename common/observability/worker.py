@@ -59,6 +59,7 @@ TASK_DURATION = Histogram(
 # task id -> when it started, in the process that runs it.
 _started: dict[str, float] = {}
 _server: WSGIServer | None = None
+_server_pid: int | None = None
 
 
 def task_name(sender: Any) -> str:
@@ -126,7 +127,7 @@ def metrics_directory_emptied(sender: Any = None, **kwargs: Any) -> None:
 def worker_metrics_serve(**kwargs: Any) -> None:
     """In the worker's main process, before its children fork: serves /metrics on
     WORKER_METRICS_PORT, when it is set."""
-    global _server
+    global _server, _server_pid
     port = os.environ.get("WORKER_METRICS_PORT")
     if not port:
         return
@@ -138,6 +139,7 @@ def worker_metrics_serve(**kwargs: Any) -> None:
     registry.register(WorkerCollector(directory))
     try:
         _server, _ = start_http_server(int(port), registry=registry)
+        _server_pid = os.getpid()
     except OSError:
         # The tasks matter more than their figures: the worker runs on, and says why it is mute.
         logger.error("worker_metrics_not_served", port=int(port), exc_info=True)
@@ -147,8 +149,9 @@ def worker_metrics_serve(**kwargs: Any) -> None:
 
 def worker_child_started(**kwargs: Any) -> None:
     """A child inherits the listening socket, not the thread serving it: it lets go of it, so
-    a restarted worker can bind its port while children of the old one finish."""
-    if _server is not None:
+    a restarted worker can bind its port while children of the old one finish. A solo pool
+    sends this signal in the main process itself, which keeps serving."""
+    if _server is not None and _server_pid != os.getpid():
         _server.socket.close()
 
 

@@ -145,6 +145,8 @@ def e2e_environment(
         MERCATO_BASE_PORT=str(base_port),
         LOG_FORMAT="json",
         DEBUG="true",
+        # Two gunicorn workers per service, as the image runs: the metrics must add up across them.
+        WEB_CONCURRENCY="2",
     )
     return environment
 

@@ -183,3 +183,22 @@ def test_a_worker_whose_metrics_port_is_taken_runs_on_without_serving(monkeypatc
         worker_metrics.worker_metrics_serve()
 
     assert worker_metrics._server is None
+
+
+def test_a_solo_worker_keeps_serving_after_its_pool_says_a_child_started(monkeypatch, tmp_path):
+    """A solo pool sends worker_process_init in the main process: the server must stay up."""
+    port = free_port()
+    monkeypatch.setenv("WORKER_METRICS_PORT", str(port))
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))
+    worker_metrics.worker_metrics_serve()
+    server = worker_metrics._server
+    assert server is not None
+    try:
+        worker_metrics.worker_child_started()
+
+        assert requests.get(f"http://127.0.0.1:{port}/metrics", timeout=5).status_code == 200
+    finally:
+        server.shutdown()
+        server.server_close()
+        monkeypatch.setattr(worker_metrics, "_server", None)
+        monkeypatch.setattr(worker_metrics, "_server_pid", None)
