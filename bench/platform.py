@@ -73,6 +73,8 @@ def production_environment(home: Path, *, mail_port: int) -> dict[str, str]:
         LOG_LEVEL="INFO",
         SECRET_KEY="bench-only-never-use-this-key",
         HTTPS_ONLY="false",
+        # The image's shape: beat in a process of its own (make run's embeds it in the worker).
+        BEAT_IN_WORKER="false",
         ALLOWED_HOSTS="localhost,127.0.0.1",
         EMAIL_URL=f"smtp://127.0.0.1:{mail_port}",
         THROTTLE_RATES=THROTTLE_RATES,

@@ -2,6 +2,7 @@
 
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -19,6 +20,8 @@ HTTPS_ONLY_SETTINGS = {
     "SESSION_COOKIE_SECURE": True,
     "CSRF_COOKIE_SECURE": True,
 }
+# What pytest-django's django_capture_on_commit_callbacks gives: the callbacks, run on exit.
+CapturedCommits = AbstractContextManager[list[Callable[[], None]]]
 
 
 @pytest.fixture
@@ -34,6 +37,15 @@ def fresh_read_caches() -> None:
     on a new generation of every scope this service's views cache (common/api/caching.py)."""
     get_resolver().url_patterns  # noqa: B018 - imports the views, which declare their scopes
     read_caches_invalidate()
+
+
+@pytest.fixture
+def committed(
+    django_capture_on_commit_callbacks: Callable[..., CapturedCommits],
+) -> Callable[[], CapturedCommits]:
+    """`with committed():` runs what waits for the commit at the end of the block, as a real
+    commit would (a test's transaction never commits)."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
 
 
 @pytest.fixture

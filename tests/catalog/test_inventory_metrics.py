@@ -12,11 +12,6 @@ pytestmark = pytest.mark.django_db
 REJECTED = "mercato_stock_reservations_rejected_total"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def line(product_id, quantity: int) -> dict:
     return {"product_id": str(product_id), "quantity": quantity}
 

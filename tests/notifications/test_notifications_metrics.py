@@ -17,11 +17,6 @@ EMAILS = "mercato_emails_total"
 WEBHOOKS = "mercato_webhook_deliveries_total"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def order_confirmed(customer_id) -> None:
     deliver("order.confirmed", event_data("order.confirmed", customer_id=str(customer_id)))
 

@@ -20,12 +20,6 @@ TERMINAL = "mercato_orders_terminal_total"
 SAGA_COUNT = "mercato_saga_duration_seconds_count"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """Runs what waits for the commit at the end of the block, as a real commit would."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def terminal(status: str, reason: str = "") -> float:
     return metric_value(TERMINAL, status=status, reason=reason)
 

@@ -13,11 +13,6 @@ ATTEMPTS = "mercato_payment_attempts_total"
 FAILURES = "mercato_payment_failures_total"
 
 
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 def test_a_charge_that_succeeds_is_an_attempt_and_no_failure(committed):
     before = metric_value(ATTEMPTS, outcome="succeeded")
 
