@@ -25,6 +25,9 @@ from tests.faults.servers import (
 # Where the suite's platforms listen and what their databases are called: set apart, two runs
 # of the suite can share a machine.
 BASE_PORT = integer("FAULTS_BASE_PORT", default=19000, minimum=1024)
+# The crash faults kill prefork children and sweeps run in them: the image's shape, not
+# `make run`'s solo worker with its beat inside.
+IMAGE_SHAPE = {"CELERY_POOL": "prefork", "BEAT_IN_WORKER": "false"}
 DATABASES = os.environ.get("FAULTS_DATABASES") or "faults"
 # Redis hands a killed worker's tasks to another once they are this old (60 s by default): short
 # here so that the crash faults fit the suite's time; their bounds scale with it.
@@ -115,10 +118,7 @@ def platform(
         BROKER_VISIBILITY_TIMEOUT_SECONDS=str(VISIBILITY_TIMEOUT_SECONDS),
         PAYMENTS_SANDBOX_URL=payment_provider.url("/provider"),
         OUTBOX_REPLAY_SECONDS=REPLAY_SECONDS,
-        # The crash faults kill prefork children and sweeps run in them: the image's shape, not
-        # `make run`'s solo worker with its beat inside.
-        CELERY_POOL="prefork",
-        BEAT_IN_WORKER="false",
+        **IMAGE_SHAPE,
         **PROVIDER_PATIENCE,
         **{f"{DATABASE_FAULT_SERVICE.upper()}_DATABASE_URL": database_relay.url},
     )
@@ -166,6 +166,7 @@ def rabbitmq_platform(tmp_path_factory, rabbitmq_broker, mail) -> Iterator[Platf
         base_port=BASE_PORT + 200,
         broker_url=rabbitmq_broker.url,
         mail=mail,
+        **IMAGE_SHAPE,
     )
     warm_up(running)
     yield running

@@ -120,11 +120,6 @@ def kill_the_sweep_mid_batch(
     raise AssertionError(f"orders' sweep was not caught mid-batch in {CAUGHT_WITHIN_SECONDS} s")
 
 
-@pytest.mark.xfail(
-    reason="seen after the merges: 30 of a 31-event backlog applied; the backlog now counts "
-    "only the events catalog subscribes to, to be confirmed by repeated runs",
-    strict=False,
-)
 def test_the_relay_killed_mid_batch_loses_no_event_and_applies_none_twice(
     shop, product_id, rabbitmq_broker: TcpSwitch, reliability
 ):
