@@ -91,7 +91,7 @@ def start_mercato(supervisor: Supervisor, environment: dict[str, str]) -> Platfo
     once all are ready. Each service signs in to identity with the secret the demo data gives
     its account."""
     home = Path(environment["MERCATO_HOME"])
-    up.prepare_databases(supervisor, environment)
+    up.prepare_databases(supervisor, environment, home=home)
     up.load_demo_data(supervisor, environment)
     for service in SERVICES:
         secret = {"SERVICE_CLIENT_SECRET": local_development_secret(service.name)}
@@ -106,7 +106,11 @@ def start_baselines(
     supervisor: Supervisor, environment: dict[str, str], *, floor_pages: Path, verifying_key: str
 ) -> None:
     """`floor` and `naive` under Mercato's gunicorn configuration, and raw Celery's worker
-    started as docker/entrypoint starts Mercato's."""
+    started as docker/entrypoint starts Mercato's. They are never traced: tracing, when the
+    environment turns it on, is Mercato's overhead to measure, not theirs."""
+    environment = {
+        name: value for name, value in environment.items() if not name.startswith("OTEL_")
+    }
     supervisor.start(
         "floor-web",
         GUNICORN,
