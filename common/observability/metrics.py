@@ -55,7 +55,7 @@ CIRCUIT_BREAKER_STATE = Gauge(
     ["target"],
     multiprocess_mode="livemax",
 )
-BREAKER_STATE_VALUES = {"closed": 0, "half-open": 1, "half_open": 1, "open": 2}
+BREAKER_STATE_VALUES = {"closed": 0, "half-open": 1, "open": 2}
 
 
 def breaker_state_set(*, target: str, state: str) -> None:
