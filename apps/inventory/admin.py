@@ -5,8 +5,19 @@ from django.contrib import admin
 
 from apps.inventory.models import Reservation, ReservationLine, Stock, StockAdjustment
 from apps.inventory.scopes import STOCK_READ, STOCK_WRITE
-from apps.inventory.services import stock_adjust
+from apps.inventory.services import STOCK_MAXIMUM, stock_adjust
+from common.audit.actions import Actor, confirmed_action
 from common.auth.operators import ScopedModelAdmin, ScopedTabularInline
+from common.operator_admin.columns import (
+    NOTIFICATIONS_OF_ORDER,
+    ORDER,
+    PAYMENTS_OF_ORDER,
+    WEBHOOK_DELIVERIES_OF_ORDER,
+    PeopleColumns,
+    id_link_column,
+    links_column,
+    person_column,
+)
 
 ADMIN_ADJUSTMENT_REASON = "Changed in the admin"
 
@@ -25,6 +36,21 @@ class StockForm(forms.ModelForm):
         return on_hand
 
 
+class AdjustForm(forms.Form):
+    delta = forms.IntegerField(
+        min_value=-STOCK_MAXIMUM,
+        max_value=STOCK_MAXIMUM,
+        help_text="Units received (positive) or written off (negative).",
+    )
+    reason = forms.CharField(max_length=200, help_text="Kept with the adjustment.")
+
+    def clean_delta(self) -> int:
+        delta: int = self.cleaned_data["delta"]
+        if delta == 0:
+            raise forms.ValidationError("A change of zero units changes nothing.")
+        return delta
+
+
 @admin.register(Stock)
 class StockAdmin(ScopedModelAdmin):
     read_scope = STOCK_READ
@@ -32,8 +58,21 @@ class StockAdmin(ScopedModelAdmin):
     form = StockForm
     list_display = ("product", "on_hand", "reserved", "available", "updated_at")
     list_select_related = ("product",)
+    show_full_result_count = False
     search_fields = ("product__name", "product__sku")
     readonly_fields = ("product", "reserved")
+    actions = ("adjust",)
+
+    @confirmed_action(
+        action="catalog.stock.adjust",
+        description="Adjust the stock of the selected products",
+        scope=STOCK_WRITE,
+        fields=("on_hand", "reserved"),
+        done="adjusted",
+        form=AdjustForm,
+    )
+    def adjust(self, stock: Stock, actor: Actor, *, delta: int, reason: str) -> None:
+        stock_adjust(product=stock.product, delta=delta, reason=reason, actor=actor.id)
 
     # Stock rows come with their products and go with them; reservations point at them.
     def has_add_permission(self, request, obj=None) -> bool:
@@ -68,17 +107,29 @@ class ReservationAdmin(ScopedModelAdmin):
     """Reservations change only through order events and expiry, never by hand."""
 
     read_scope = STOCK_READ
-    list_display = ("order_id", "status", "expires_at", "release_reason", "created_at")
+    list_display = ("order", "status", "expires_at", "release_reason", "created_at")
     list_filter = ("status",)
     search_fields = ("=order_id",)
-    readonly_fields = (*list_display, "updated_at")
+    readonly_fields = (*list_display, "updated_at", "elsewhere")
+    exclude = ("order_id",)
+    order = id_link_column("order_id", ORDER, description="order")
+    elsewhere = links_column(
+        "order_id",
+        ORDER,
+        PAYMENTS_OF_ORDER,
+        NOTIFICATIONS_OF_ORDER,
+        WEBHOOK_DELIVERIES_OF_ORDER,
+        description="its order",
+    )
     inlines = (ReservationLineInline,)
 
 
 @admin.register(StockAdjustment)
-class StockAdjustmentAdmin(ScopedModelAdmin):
+class StockAdjustmentAdmin(PeopleColumns, ScopedModelAdmin):
     read_scope = STOCK_READ
-    list_display = ("product", "delta", "on_hand_after", "reason", "actor", "created_at")
+    list_display = ("product", "delta", "on_hand_after", "reason", "by", "created_at")
     list_select_related = ("product",)
     search_fields = ("product__sku", "product__name", "actor")
     readonly_fields = list_display
+    exclude = ("actor",)
+    by = person_column("actor", description="by")

@@ -1,97 +1,184 @@
-"""Operators in every service's admin: signed in by identity, allowed what their scopes say."""
+"""Operators in every service's admin: signed in once by identity, allowed what their scopes say.
 
-from typing import TYPE_CHECKING, Any, NoReturn
+identity's sign-in page sets an access-token cookie on the whole host; every service's admin
+verifies it statelessly against the JWKS on each request, as the API verifies a bearer token.
+No Django session carries the sign-in, so no admin outlives the operator's tokens.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
-from django.contrib.auth.models import AbstractBaseUser, User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.middleware import AuthenticationMiddleware
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseRedirectBase
+from django.shortcuts import render
+from django.utils import timezone
 
 from common.auth.scopes import admin_access_scope
-from common.clients.identity import IdentityRefused, operator_claims
+from common.auth.tokens import InvalidToken, token_claims
+from common.timezones import timezone_names
 
-SESSION_SCOPES_KEY = "mercato_scopes"
+ACCESS_COOKIE = "mercato_operator"
+REFRESH_COOKIE = "mercato_operator_refresh"
+# identity's operator pages; the refresh cookie is sent to these alone.
+OPERATOR_PATH = "/identity/operator/"
+SIGN_IN_PATH = f"{OPERATOR_PATH}sign-in/"
+RENEW_PATH = f"{OPERATOR_PATH}renew/"
+SIGN_OUT_PATH = f"{OPERATOR_PATH}sign-out/"
 NO_ADMIN_ACCESS = "This account may not use this admin."
+DEFAULT_TIMEZONE = "UTC"
 
 
-def session_scopes(request: HttpRequest) -> frozenset[str]:
-    return frozenset(request.session.get(SESSION_SCOPES_KEY, ()))
+@dataclass(frozen=True)
+class Operator:
+    """The person using an admin, as their access token describes them."""
 
+    id: str
+    email: str
+    roles: tuple[str, ...]
+    scopes: frozenset[str]
+    timezone: str
 
-def remember_scopes(
-    sender: type[AbstractBaseUser], request: HttpRequest, user: AbstractBaseUser, **kwargs: object
-) -> None:
-    """`user_logged_in` receiver: the admin decides by the scopes granted at sign-in."""
-    request.session[SESSION_SCOPES_KEY] = sorted(getattr(user, "granted_scopes", ()))
-
-
-class IdentitySignInBackend(ModelBackend):
-    """Checks the e-mail and password with identity and keeps a password-less local user row,
-    so the admin's log entries and sessions have a user to point at."""
-
-    def authenticate(
-        self,
-        request: HttpRequest | None,
-        username: str | None = None,
-        password: str | None = None,
-        **kwargs: Any,
-    ) -> User | None:
-        if username is None or password is None:
-            return None
-        try:
-            claims = operator_claims(email=username, password=password)
-        except IdentityRefused as refusal:
-            refuse(request, str(refusal))
-        scopes = frozenset(claims.get("scope", "").split())
-        if admin_access_scope(settings.SERVICE_NAME) not in scopes:
-            refuse(request, NO_ADMIN_ACCESS)
-        email = claims.get("email", "")
-        user, _ = get_user_model().objects.update_or_create(
-            username=claims["sub"],
-            # The admin greets an operator by first name; the e-mail is what they signed in with.
-            defaults={"email": email, "first_name": email, "is_staff": True, "is_active": True},
+    @classmethod
+    def from_claims(cls, claims: dict[str, Any]) -> "Operator":
+        return cls(
+            id=str(claims["sub"]),
+            email=claims.get("email", ""),
+            roles=tuple(sorted(claims.get("roles") or ())),
+            scopes=frozenset((claims.get("scope") or "").split()),
+            timezone=known_timezone(claims.get("zoneinfo")),
         )
-        if user.has_usable_password():
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-        # Carried to remember_scopes, which the user_logged_in signal hands this same object.
-        user.granted_scopes = scopes  # type: ignore[attr-defined]
+
+
+def known_timezone(name: object) -> str:
+    """`name` when this machine's zoneinfo has it, else UTC: a token never fails a page."""
+    return name if isinstance(name, str) and name in timezone_names() else DEFAULT_TIMEZONE
+
+
+def operator_scopes(request: HttpRequest) -> frozenset[str]:
+    operator: Operator | None = getattr(request, "operator", None)
+    return operator.scopes if operator is not None else frozenset()
+
+
+def identity_page(path: str, *, back_to: str) -> str:
+    """identity's operator page `path`, asked to send the browser back to `back_to` after."""
+    return f"{settings.IDENTITY_PUBLIC_URL.rstrip('/')}{path}?{urlencode({'next': back_to})}"
+
+
+def return_address(request: HttpRequest, path: str) -> str:
+    """`path` on this service as identity must name it: relative when identity shares this
+    host and port (the gateway), else absolute, since identity then serves from another port."""
+    if not settings.IDENTITY_PUBLIC_URL:
+        return path
+    return request.build_absolute_uri(path)
+
+
+def operator_user(operator: Operator) -> AbstractBaseUser | None:
+    """The user row the admin's log entries point at. identity's operators are its own users;
+    another service keeps a password-less staff row per operator, made on their first request
+    (a read, not a write, on every later one)."""
+    model = get_user_model()
+    if model.USERNAME_FIELD != "username":
+        user = model.objects.filter(pk=operator.id, is_active=True).first()
+        if user is not None:
+            # identity's user reads its admin access from its scopes: the token's decide, as
+            # in every other admin.
+            user.granted_scopes = operator.scopes  # type: ignore[attr-defined]
         return user
+    user, _ = model.objects.get_or_create(
+        username=operator.id,
+        defaults={
+            "email": operator.email,
+            # The admin greets an operator by first name; the e-mail is what they signed in with.
+            "first_name": operator.email,
+            "is_staff": True,
+            "is_active": True,
+            "password": make_password(None),
+        },
+    )
+    return user
 
 
-def refuse(request: HttpRequest | None, reason: str) -> NoReturn:
-    """PermissionDenied stops Django from trying another backend; the form shows `reason`."""
-    if request is not None:
-        # The login form reads it back from the request it was given (OperatorLoginForm.clean).
-        request.sign_in_refusal = reason  # type: ignore[attr-defined]
-    raise PermissionDenied
+class RedirectKeepingMethod(HttpResponseRedirectBase):
+    status_code = 307
 
 
-class OperatorLoginForm(AdminAuthenticationForm):
-    """The admin login form, showing why identity refused instead of a generic message."""
+class OperatorMiddleware(AuthenticationMiddleware):
+    """Signs an admin request in from the access cookie, and nothing else in: outside the admin
+    `request.user` is anonymous (the API authenticates by its bearer token).
 
-    error_messages = {
-        **AdminAuthenticationForm.error_messages,
-        "invalid_login": "Please enter the correct e-mail and password of an operator account.",
-    }
+    Without a valid cookie the browser goes to identity's renew page, which turns the refresh
+    cookie into a new access cookie or shows the sign-in form; a token without this admin's
+    access scope is refused with the reason. The admin's own login and logout pages lead to
+    identity's, so signing out anywhere signs out everywhere.
+    """
 
-    def clean(self) -> dict[str, Any]:
+    # Django's never answers here; this one answers an admin request it cannot sign in.
+    def process_request(self, request: HttpRequest) -> HttpResponse | None:  # type: ignore[override]
+        request.user = AnonymousUser()
+        admin_root = f"/{settings.SERVICE_NAME}/admin/"
+        if not request.path.startswith(admin_root):
+            return None
+        if request.path == f"{admin_root}login/":
+            back_to = request.GET.get("next") or admin_root
+            return HttpResponseRedirect(
+                identity_page(RENEW_PATH, back_to=return_address(request, back_to))
+            )
         try:
-            return super().clean()
-        except ValidationError:
-            refusal = getattr(self.request, "sign_in_refusal", None)
-            if refusal:
-                raise ValidationError(refusal, code="refused") from None
-            raise
+            claims = token_claims(request.COOKIES.get(ACCESS_COOKIE, ""))
+        except InvalidToken:
+            back_to = return_address(request, request.get_full_path())
+            return HttpResponseRedirect(identity_page(RENEW_PATH, back_to=back_to))
+        operator = Operator.from_claims(claims)
+        if admin_access_scope(settings.SERVICE_NAME) not in operator.scopes:
+            return refused(request, admin_root)
+        user = operator_user(operator)
+        if user is None:
+            return refused(request, admin_root)
+        request.user = user  # type: ignore[assignment]  # identity's own model, elsewhere User
+        request.operator = operator  # type: ignore[attr-defined]
+        timezone.activate(operator.timezone)
+        return None
 
-    def confirm_login_allowed(self, user: User) -> None:
-        if not user.is_active or not user.is_staff:
-            raise ValidationError(NO_ADMIN_ACCESS, code="no_admin_access")
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponse],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponse | None:
+        """The admin's "Log out" (a POST its CSRF check has passed by now) goes on, as a POST,
+        to identity's sign-out."""
+        admin_root = f"/{settings.SERVICE_NAME}/admin/"
+        if request.method == "POST" and request.path == f"{admin_root}logout/":
+            back_to = return_address(request, admin_root)
+            return RedirectKeepingMethod(identity_page(SIGN_OUT_PATH, back_to=back_to))
+        return None
+
+    def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        # The thread serves other operators next.
+        timezone.deactivate()
+        return response
+
+
+def refused(request: HttpRequest, admin_root: str) -> HttpResponse:
+    back_to = return_address(request, admin_root)
+    context = {
+        "reason": NO_ADMIN_ACCESS,
+        "sign_out_url": identity_page(SIGN_OUT_PATH, back_to=back_to),
+        "title": "Refused",
+        "site_header": admin.site.site_header,
+        "site_title": admin.site.site_title,
+    }
+    return render(request, "operators/refused.html", context, status=403)
 
 
 class ScopedPermissions:
@@ -102,20 +189,31 @@ class ScopedPermissions:
     write_scope: str = ""
 
     def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        scopes = session_scopes(request)
+        scopes = operator_scopes(request)
         return self.read_scope in scopes or self.write_scope in scopes
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return self.has_view_permission(request)
 
     def has_add_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self.write_scope in session_scopes(request)
+        return self.write_scope in operator_scopes(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self.write_scope in session_scopes(request)
+        return self.write_scope in operator_scopes(request)
 
     def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return self.write_scope in session_scopes(request)
+        return self.write_scope in operator_scopes(request)
+
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        """Only the actions the operator's scopes allow: an action that needs one says which in
+        its `required_scope` (common.audit.actions.confirmed_action)."""
+        scopes = operator_scopes(request)
+        actions: dict[str, Any] = super().get_actions(request)  # type: ignore[misc]
+        return {
+            name: action
+            for name, action in actions.items()
+            if getattr(action[0], "required_scope", None) in (None, *scopes)
+        }
 
 
 if TYPE_CHECKING:

@@ -1,5 +1,9 @@
-"""orders' data migrations: export jobs' PENDING and DONE become the shared job statuses."""
+"""orders' migrations: export jobs' PENDING and DONE become the shared job statuses, and the
+previous release's code still writes exports once their progress columns exist."""
 
+from django.db import connection
+
+from apps.orders.models import OrderExport
 from common.testing.migrations import at_migration, migrate
 
 OLD_TO_NEW = {"PENDING": "QUEUED", "RUNNING": "RUNNING", "DONE": "SUCCEEDED", "FAILED": "FAILED"}
@@ -20,3 +24,14 @@ def test_export_statuses_become_the_shared_job_statuses_and_go_back(transactiona
 
     assert migrated == OLD_TO_NEW
     assert reverted == {status: status for status in OLD_TO_NEW}
+
+
+def test_an_export_written_without_the_progress_columns_starts_at_none_done(db):
+    """As the release before them writes one during a rollout: naming none of them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO orders_orderexport (id, requested_by, filters, status, content, error,"
+            " created_at) VALUES (gen_random_uuid(), 'finance-1', '{}', 'QUEUED', '', '', now())"
+        )
+
+    assert OrderExport.objects.values_list("processed_rows", "total_rows").get() == (0, None)

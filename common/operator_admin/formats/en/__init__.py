@@ -1,0 +1,1 @@
+"""English formats of the admin; `en-us`, the only language, falls back to them."""

@@ -1,0 +1,1 @@
+"""Periodic tasks operators can change: beat reads them from the service's database."""
