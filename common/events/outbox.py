@@ -1,12 +1,15 @@
 """Publishing: an outbox row in the caller's transaction, relayed to the broker after commit.
 
-The relay runs right after the commit (in the process that wrote the rows) and again from a
-periodic sweep, so a broker outage delays events but never loses one. A row that reached the
-broker but whose `published_at` did not commit is sent again; consumers' inboxes absorb that.
+The relay runs right after the commit (in the process that wrote the rows, from memory) and
+again from a periodic sweep, so a broker outage delays events but never loses one. A row that
+reached the broker but whose `published_at` did not commit is sent again; consumers' inboxes
+absorb that.
 """
 
 import json
+import logging
 import uuid
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -31,6 +34,8 @@ from common.events.subscriptions import events_queue, subscribers_of
 
 CONSUME_TASK = "mercato.events.consume"
 RELAY_BATCH_SIZE = 200
+# The Redis run id each publishing channel last read, telling a restarted server from the same.
+REDIS_RUN_IDS: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 
 logger = structlog.get_logger(__name__)
 
@@ -42,16 +47,34 @@ def publish(event_type: str, data: dict[str, Any]) -> OutboxEvent:
     event = OutboxEvent.objects.create(
         id=uuid.UUID(envelope["id"]), type=event_type, envelope=envelope
     )
-    transaction.on_commit(lambda: relay_after_commit(event_ids=[event.id]))
+    transaction.on_commit(lambda: relay_after_commit(envelopes=[envelope]))
     return event
 
 
-def relay_after_commit(*, event_ids: list[uuid.UUID]) -> None:
-    """The broker being down must not fail the request that published: the sweep sends later."""
+def relay_after_commit(*, envelopes: list[Envelope]) -> None:
+    """Sends the events just committed from memory, then marks their rows published: no claim
+    before the send, so the event reaches the broker one database round trip sooner.
+
+    The mark follows the send, so a row is never marked before the broker took its event; a crash
+    or a failure in between leaves it unpublished and the sweep sends it again, as it may while
+    this send is under way: a copy the inboxes absorb. The broker being down must not fail the
+    request that published: the sweep sends later."""
     try:
-        outbox_relay(event_ids=event_ids)
+        send_to_broker(envelopes)
+        published_marked(event_ids=[uuid.UUID(envelope["id"]) for envelope in envelopes])
     except Exception:
-        logger.warning("event_relay_deferred", event_ids=[str(i) for i in event_ids], exc_info=True)
+        event_ids = [envelope["id"] for envelope in envelopes]
+        logger.warning("event_relay_deferred", event_ids=event_ids, exc_info=True)
+
+
+def published_marked(*, event_ids: list[uuid.UUID]) -> None:
+    """One statement, in its own transaction; a row the sweep marked meanwhile keeps its mark."""
+    table = connection.ops.quote_name(OutboxEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET published_at = %s WHERE id = ANY(%s) AND published_at IS NULL",
+            [timezone.now(), event_ids],
+        )
 
 
 def outbox_sweep() -> int:
@@ -62,22 +85,24 @@ def outbox_sweep() -> int:
     if broker_lost_messages():
         since = timezone.now() - timedelta(seconds=settings.OUTBOX_REPLAY_SECONDS)
         replayed = OutboxEvent.objects.filter(published_at__gte=since).update(published_at=None)
-        logger.warning("outbox_replayed_after_broker_loss", events=replayed)
+        # A broker found empty with nothing recent to replay is a first start, not an outage.
+        level = logging.WARNING if replayed else logging.DEBUG
+        logger.log(level, "outbox_replayed_after_broker_loss", events=replayed)
         broker_forgot.send(sender=outbox_sweep)
         broker_messages_remembered()
     return outbox_relay()
 
 
-def outbox_relay(*, event_ids: list[uuid.UUID] | None = None) -> int:
-    """Sends unpublished outbox rows (only `event_ids` when given) in batches; returns how many.
+def outbox_relay() -> int:
+    """Sends unpublished outbox rows in batches; returns how many.
 
-    `SKIP LOCKED` lets the after-commit relay and the sweep run side by side without sending
-    one row twice; a failed send rolls its batch back for the next sweep.
+    `SKIP LOCKED` lets two sweeps run side by side without sending one row twice; a failed send
+    rolls its batch back for the next sweep.
     """
     sent = 0
     while True:
         with transaction.atomic():
-            batch = claimed_batch(event_ids=event_ids)
+            batch = claimed_batch()
             if not batch:
                 return sent
             send_to_broker(batch)
@@ -86,21 +111,18 @@ def outbox_relay(*, event_ids: list[uuid.UUID] | None = None) -> int:
             return sent
 
 
-def claimed_batch(*, event_ids: list[uuid.UUID] | None) -> list[Envelope]:
-    """The oldest unpublished rows (of `event_ids` when given), locked and already marked
-    published in the caller's transaction, which rolls the mark back if their send fails.
+def claimed_batch() -> list[Envelope]:
+    """The oldest unpublished rows, locked and already marked published in the caller's
+    transaction, which rolls the mark back if their send fails.
 
-    One statement, where a locking SELECT and an UPDATE took two round trips and the ORM's rows:
-    every event pays for it once after its commit."""
+    One statement, where a locking SELECT and an UPDATE took two round trips and the ORM's rows."""
     table = connection.ops.quote_name(OutboxEvent._meta.db_table)
-    only = "AND id = ANY(%s)" if event_ids is not None else ""
-    parameters: list[Any] = [timezone.now(), *([event_ids] if event_ids is not None else [])]
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET published_at = %s WHERE id IN ("
-            f"SELECT id FROM {table} WHERE published_at IS NULL {only} "
+            f"SELECT id FROM {table} WHERE published_at IS NULL "
             "ORDER BY created_at LIMIT %s FOR UPDATE SKIP LOCKED) RETURNING envelope, created_at",
-            [*parameters, RELAY_BATCH_SIZE],
+            [timezone.now(), RELAY_BATCH_SIZE],
         )
         rows = cursor.fetchall()
     # Django has psycopg hand jsonb over as text, which its JSONField would parse.
@@ -132,6 +154,9 @@ def send_to_broker(envelopes: list[Envelope]) -> None:
                         producer=producer,
                         retry=False,
                         mandatory=True,
+                        # What inspect and monitors show of the arguments: which event, not its
+                        # data (a customer's e-mail), nor Celery's repr of it on every send.
+                        argsrepr=f"[<{envelope['type']} {envelope['id']}>]",
                     )
                     if returned:
                         raise EventNotRouted(f"{envelope['type']} {envelope['id']}: {returned[0]}")
@@ -144,7 +169,8 @@ def routing_checked(producer: Producer) -> Iterator[list[str]]:
     On RabbitMQ events go out `mandatory` (with publisher confirms, CELERY_BROKER_TRANSPORT_OPTIONS)
     and the broker's returns are collected in the list yielded. On Redis a message goes into its
     queue's list by name, which a Redis restarted empty simply creates again; but one that
-    restarted while the batch went out lost what came before, and fails the batch."""
+    restarted while the batch went out (or since the channel's previous send, which it read the
+    server's run id after) lost what came before, and fails the batch."""
     # kombu's stubs type the channel as any channel; these are the transports' own.
     channel: Any = producer.channel
     driver_type = cast(Connection, producer.connection).transport.driver_type
@@ -164,9 +190,11 @@ def routing_checked(producer: Producer) -> Iterator[list[str]]:
         yield []
         return
     server = channel.client
-    run_id = server.info("server")["run_id"]
+    # As it was after this channel's previous send, if any: one round trip a send, not two.
+    run_id = REDIS_RUN_IDS.get(channel) or server.info("server")["run_id"]
     yield []
-    if server.info("server")["run_id"] != run_id:
+    REDIS_RUN_IDS[channel] = server.info("server")["run_id"]
+    if REDIS_RUN_IDS[channel] != run_id:
         raise EventNotRouted("the broker restarted while events were being sent")
 
 

@@ -2,12 +2,14 @@
 line naming its service and process role, and no line carrying a secret."""
 
 import functools
+import logging
 import os
 import re
 from collections.abc import Mapping
 from typing import Any
 
 import structlog
+from django.conf import settings
 from django.http import HttpRequest
 from structlog.typing import EventDict, Processor, WrappedLogger
 
@@ -126,6 +128,53 @@ def redact_secrets(logger: WrappedLogger, method_name: str, event_dict: EventDic
     return event_dict
 
 
+# What an idle platform repeats on a timer: probes and scrapes answered, and the enqueue of every
+# periodic task. Logged at DEBUG, so an idle console stays quiet; each sweep's own line says, at
+# INFO, when it did something (common.celery.sweep_reported). A request's start is DEBUG too: its
+# `request_finished` line says all the other did, and a request that never finishes is gunicorn's
+# WORKER TIMEOUT line; writing both cost a busy web worker a tenth of its time.
+ROUTINE_REQUESTS = frozenset({"GET /healthz/live", "GET /healthz/ready", "GET /metrics"})
+BEAT_SENDING = "Scheduler: Sending due task"
+
+
+@functools.cache
+def periodic_task_names() -> frozenset[str]:
+    schedule = getattr(settings, "CELERY_BEAT_SCHEDULE", None) or {}
+    return frozenset(entry["task"] for entry in schedule.values())
+
+
+def routine(event_dict: EventDict) -> bool:
+    event = event_dict.get("event")
+    if event == "request_started":
+        return True
+    if event == "request_finished":
+        return event_dict.get("request") in ROUTINE_REQUESTS and event_dict.get("code", 200) < 400
+    if event == "task_enqueued":
+        return event_dict.get("child_task_name") in periodic_task_names()
+    return False
+
+
+def routine_at_debug(logger: WrappedLogger, method_name: str, event_dict: EventDict) -> EventDict:
+    """A routine line (`routine`) is dropped unless its logger shows DEBUG, and then says debug."""
+    if routine(event_dict):
+        if not logger.isEnabledFor(logging.DEBUG):
+            raise structlog.DropEvent
+        event_dict["level"] = "debug"
+    return event_dict
+
+
+class BeatSendsAtDebug(logging.Filter):
+    """Beat's "Sending due task" line, for every periodic task every few seconds, at DEBUG."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not str(record.msg).startswith(BEAT_SENDING):
+            return True
+        if not logging.getLogger(record.name).isEnabledFor(logging.DEBUG):
+            return False
+        record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
 # Tracing adds its processor (trace_id, span_id) right after merge_contextvars.
 SHARED_PROCESSORS: list[Processor] = [
     structlog.contextvars.merge_contextvars,
@@ -144,6 +193,7 @@ def configure_structlog() -> None:
         processors=[
             structlog.stdlib.filter_by_level,
             *SHARED_PROCESSORS,
+            routine_at_debug,
             structlog.stdlib.ProcessorFormatter.wrap_for_formatter,
         ],
         logger_factory=structlog.stdlib.LoggerFactory(),

@@ -2,8 +2,15 @@
 wrote reads its write at once, an unchanged read revalidates to a 304, and a changed one is a 200
 with a new ETag."""
 
-import pytest
+import time
+import uuid
 
+import pytest
+import redis
+from django.core.cache import cache
+from rest_framework.throttling import SimpleRateThrottle
+
+from common.read_cache import read_cache
 from tests.catalog.factories import CategoryFactory, ProductFactory
 
 pytestmark = pytest.mark.django_db
@@ -101,3 +108,71 @@ def test_the_cached_list_keeps_its_filters_apart(api_client, product):
 
     assert [row["name"] for row in coffee] == ["Kenya AA"]
     assert [row["name"] for row in tea] == ["Sencha"]
+
+
+@pytest.fixture
+def redis_commands(monkeypatch):
+    """Every command a Redis client of this process sends from now on, by name."""
+    sent: list[str] = []
+    send = redis.Redis.execute_command
+
+    def counted(client, *args, **options):
+        sent.append(str(args[0]))
+        return send(client, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counted)
+    return sent
+
+
+@pytest.mark.parametrize("revalidated", [False, True])
+def test_a_cache_hit_costs_one_redis_round_trip_and_no_query(
+    api_client, product, redis_commands, django_assert_num_queries, revalidated
+):
+    """The throttle's count, the generation and the entry (or its ETag alone) in one script."""
+    etag = api_client.get(detail_url(product))["ETag"]
+    headers = {"HTTP_IF_NONE_MATCH": etag} if revalidated else {}
+    redis_commands.clear()
+
+    with django_assert_num_queries(0):
+        response = api_client.get(detail_url(product), **headers)
+
+    assert response.status_code == (304 if revalidated else 200)
+    assert redis_commands == ["EVALSHA"]
+
+
+def test_a_cached_read_past_the_rate_is_a_429_problem_and_still_counted(
+    api_client, product, monkeypatch
+):
+    monkeypatch.setattr(
+        SimpleRateThrottle,
+        "THROTTLE_RATES",
+        {**SimpleRateThrottle.THROTTLE_RATES, "anon": "2/minute"},
+    )
+    address = f"198.51.100.{uuid.uuid4().int % 250 + 1}"
+    cache.delete(f"throttle_anon_{address}")
+
+    statuses = [api_client.get(PRODUCTS_URL, REMOTE_ADDR=address).status_code for _ in range(4)]
+    refused = api_client.get(PRODUCTS_URL, REMOTE_ADDR=address)
+    counted = read_cache().run_script(
+        "return redis.call('GET', KEYS[1])", [f"throttle_anon_{address}"], [], fallback=None
+    )
+    cache.delete(f"throttle_anon_{address}")
+
+    assert statuses == [200, 200, 429, 429]
+    assert refused["Content-Type"] == "application/problem+json"
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    assert int(counted) == 5
+
+
+def test_reads_are_answered_from_the_database_while_redis_is_unavailable(
+    api_client, product, monkeypatch
+):
+    client = read_cache()._cache
+    monkeypatch.setattr(client, "unavailable_until", time.monotonic() + 60)
+
+    listed = api_client.get(PRODUCTS_URL)
+    revalidated = api_client.get(detail_url(product), HTTP_IF_NONE_MATCH=listed["ETag"])
+
+    assert listed.status_code == 200
+    assert [row["name"] for row in listed.json()["results"]] == ["Kenya AA"]
+    assert revalidated.status_code == 200

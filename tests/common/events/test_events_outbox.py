@@ -84,6 +84,19 @@ def test_one_publish_reaches_the_queue_of_every_subscriber_and_no_other(
     assert drain("orders") == []
 
 
+def test_a_message_names_its_event_in_the_task_arguments_monitors_show_but_not_its_data(
+    django_capture_on_commit_callbacks,
+):
+    data = event_data("stock.reserved")
+    with django_capture_on_commit_callbacks(execute=True):
+        event = publish("stock.reserved", data)
+
+    with current_app.connection_for_read() as connection:
+        message = events_queue("orders")(connection.default_channel).get(no_ack=True)
+    assert message.headers["argsrepr"] == f"[<stock.reserved {event.id}>]"
+    assert message.decode()[0][0]["data"] == data
+
+
 @pytest.fixture
 def redis_broker_never_used():
     """The current Celery app, for one test, is one whose broker is a real Redis database no
@@ -143,6 +156,29 @@ def test_on_redis_restarted_empty_under_a_connected_producer_an_event_still_reac
     outbox_relay()
 
     assert [envelope["id"] for envelope in drain("orders")] == [str(second.id)]
+
+
+def test_on_redis_a_send_to_a_server_restarted_since_the_channel_last_sent_fails_for_the_sweep(
+    redis_broker_never_used,
+):
+    """A channel reads the server's run id after each send and compares the next send's with it:
+    a server that changed in between may have lost that send's messages."""
+    first = publish("stock.reserved", event_data("stock.reserved"))
+    outbox_relay()
+    for channel in list(outbox.REDIS_RUN_IDS.keys()):
+        outbox.REDIS_RUN_IDS[channel] = "the run id of the server before its restart"
+    second = publish("stock.reserved", event_data("stock.reserved"))
+
+    with pytest.raises(outbox.EventNotRouted, match="restarted"):
+        outbox_relay()
+    assert OutboxEvent.objects.get(id=second.id).published_at is None
+    assert outbox_relay() == 1
+
+    assert [envelope["id"] for envelope in drain("orders")] == [
+        str(first.id),
+        str(second.id),
+        str(second.id),
+    ]
 
 
 def test_the_sweep_sends_recent_events_again_once_the_broker_lost_its_messages(
@@ -228,14 +264,49 @@ def test_the_sweep_sends_everything_left_behind_in_batches_and_then_nothing():
     assert [e["id"] for e in drain("orders")] == [str(event.id) for event in events]
 
 
-def test_the_after_commit_relay_sends_only_its_own_rows():
-    mine, left_behind = (
-        publish("stock.reserved", event_data("stock.reserved")),
-        publish("stock.reserved", event_data("stock.reserved")),
-    )
+def test_the_after_commit_relay_sends_its_own_events_from_memory_and_marks_only_their_rows(
+    django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    left_behind = publish("stock.reserved", event_data("stock.reserved"))
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        mine = publish("stock.reserved", event_data("stock.reserved"))
 
-    assert outbox_relay(event_ids=[mine.id]) == 1
+    with django_assert_num_queries(1):  # the mark, after the send: no claim before it
+        callbacks[0]()
+
+    assert [envelope["id"] for envelope in drain("orders")] == [str(mine.id)]
+    assert OutboxEvent.objects.get(id=mine.id).published_at is not None
     assert OutboxEvent.objects.get(id=left_behind.id).published_at is None
+
+
+def test_a_row_the_sweep_sent_meanwhile_keeps_its_mark_and_its_copy_is_absorbed_downstream(
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        event = publish("stock.reserved", event_data("stock.reserved"))
+    assert outbox_relay() == 1
+    swept_at = OutboxEvent.objects.get(id=event.id).published_at
+
+    callbacks[0]()
+
+    assert OutboxEvent.objects.get(id=event.id).published_at == swept_at
+    assert [envelope["id"] for envelope in drain("orders")] == [str(event.id)] * 2
+
+
+def test_a_failed_mark_after_the_send_leaves_the_row_for_the_sweep(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    def database_gone(*, event_ids):
+        raise ConnectionError("database gone")
+
+    monkeypatch.setattr(outbox, "published_marked", database_gone)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = publish("stock.reserved", event_data("stock.reserved"))
+    assert OutboxEvent.objects.get(id=event.id).published_at is None
+
+    monkeypatch.undo()
+    assert outbox_relay() == 1
+    assert [envelope["id"] for envelope in drain("orders")] == [str(event.id)] * 2
 
 
 def test_the_publish_twice_setting_sends_every_event_twice(settings):

@@ -1,5 +1,6 @@
 """Log lines: JSON naming service and role, for structlog's events and stdlib records alike, with
-every token, password, client secret, webhook secret and signature masked and nothing else."""
+every token, password, client secret, webhook secret and signature masked and nothing else; what
+an idle platform repeats on a timer (beat's sends, periodic enqueues, probes, scrapes) at DEBUG."""
 
 import base64
 import json
@@ -142,3 +143,81 @@ def test_the_console_format_is_redacted_too():
 
     assert PASSWORD not in line
     assert "service=catalog" in line
+
+
+ROUTINE_LOGGER = "tests.observability.routine"
+REQUESTS = (
+    ("GET /metrics", 200),
+    ("GET /healthz/ready", 200),
+    ("GET /healthz/live", 200),
+    ("GET /healthz/ready", 503),
+    ("GET /catalog/api/v1/products/", 200),
+)
+# Periodic in catalog's schedule (the suite's settings), and the event delivery, which is not.
+ENQUEUED = ("mercato.events.sweep_outbox", "catalog.reservations_expire", "mercato.events.consume")
+
+
+def routine_lines(caplog, level: int) -> list[tuple[str, str]]:
+    """Logs requests' and enqueues' lines as django-structlog does, with the logger at `level`;
+    returns the lines that came through, each as what it is about and the level it says."""
+    caplog.set_level(level, logger=ROUTINE_LOGGER)
+    logger = structlog.get_logger(ROUTINE_LOGGER)
+    for request, code in REQUESTS:
+        logger.info("request_started", request=request)
+        level_of_code = logging.ERROR if code >= 500 else logging.INFO
+        logger.log(level_of_code, "request_finished", request=request, code=code)
+    for task in ENQUEUED:
+        logger.info("task_enqueued", child_task_name=task)
+    lines = []
+    for record in caplog.records:
+        if record.name == ROUTINE_LOGGER:
+            event = record.msg
+            about = event.get("request") or event["child_task_name"]
+            lines.append(
+                (f"{event['event']} {about} {event.get('code', '')}".strip(), event["level"])
+            )
+    return lines
+
+
+def test_probes_scrapes_periodic_enqueues_and_request_starts_are_not_logged_at_info(caplog):
+    assert routine_lines(caplog, logging.INFO) == [
+        ("request_finished GET /healthz/ready 503", "error"),
+        ("request_finished GET /catalog/api/v1/products/ 200", "info"),
+        ("task_enqueued mercato.events.consume", "info"),
+    ]
+
+
+def test_at_debug_they_are_logged_and_say_debug(caplog):
+    lines = dict(routine_lines(caplog, logging.DEBUG))
+
+    assert lines["request_finished GET /metrics 200"] == "debug"
+    assert lines["request_started GET /healthz/live"] == "debug"
+    assert lines["request_started GET /catalog/api/v1/products/"] == "debug"
+    assert lines["task_enqueued mercato.events.sweep_outbox"] == "debug"
+    assert lines["task_enqueued catalog.reservations_expire"] == "debug"
+    assert lines["task_enqueued mercato.events.consume"] == "info"
+    assert len(lines) == 2 * len(REQUESTS) - 1 + len(ENQUEUED)
+
+
+def beat_records(caplog, level: int) -> list[tuple[str, str]]:
+    """What celery.beat's logger, as LOGGING configures it, lets through at `level`."""
+    caplog.set_level(level, logger="celery.beat")
+    beat = logging.getLogger("celery.beat")
+    beat.info("beat: Starting...")
+    beat.info("Scheduler: Sending due task %s (%s)", "sweep-outbox", "mercato.events.sweep_outbox")
+    beat.error("Message Error: %s", "broker down")
+    return [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "celery.beat"]
+
+
+def test_beats_sending_line_is_debug_and_its_other_lines_keep_their_level(caplog):
+    assert beat_records(caplog, logging.INFO) == [
+        ("INFO", "beat: Starting..."),
+        ("ERROR", "Message Error: broker down"),
+    ]
+
+
+def test_at_debug_beats_sending_line_is_shown_as_debug(caplog):
+    assert beat_records(caplog, logging.DEBUG)[1] == (
+        "DEBUG",
+        "Scheduler: Sending due task sweep-outbox (mercato.events.sweep_outbox)",
+    )
