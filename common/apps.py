@@ -1,4 +1,4 @@
-"""The `common` Django app: wires structured logging, operator sign-in, and shared commands."""
+"""The `common` Django app: wires structured logging and shared commands."""
 
 from django.apps import AppConfig
 
@@ -8,11 +8,8 @@ class CommonConfig(AppConfig):
 
     def ready(self) -> None:
         from celery.signals import task_prerun
-        from django.contrib import admin
-        from django.contrib.auth.signals import user_logged_in
         from django_structlog.signals import bind_extra_request_metadata
 
-        from common.auth.operators import OperatorLoginForm, remember_scopes
         from common.observability.logging import (
             bind_client_address,
             bind_task_context,
@@ -24,5 +21,3 @@ class CommonConfig(AppConfig):
             bind_client_address, dispatch_uid="common.bind_client_address"
         )
         task_prerun.connect(bind_task_context, dispatch_uid="common.bind_task_context")
-        admin.site.login_form = OperatorLoginForm
-        user_logged_in.connect(remember_scopes, dispatch_uid="common.remember_scopes")

@@ -1,14 +1,17 @@
 """Celery in every service: the app built from settings, and the one way to queue a task by name."""
 
-from collections.abc import Iterator
+import gc
+import logging
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import partial
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import structlog
 from celery import Celery, bootsteps, current_app
 from celery.beat import EmbeddedService
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_postrun, task_prerun, worker_before_create_process
 from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.dispatch import Signal
@@ -22,12 +25,18 @@ from common.settings import settings_validated
 logger = structlog.get_logger(__name__)
 # What a task may be sent: its arguments travel as JSON.
 TaskArgument = str | int | dict[str, object]
+# What a periodic sweep returns: how many things it handled, or that by kind.
+SweepOutcome = TypeVar("SweepOutcome", int, dict[str, int])
 
 
 def create_celery_app(*, service: str) -> Celery:
     """Celery's Django fixup closes inherited database connections in every prefork child. The
     settings load first, so a worker or beat with a bad environment stops with the one line."""
     settings_validated()
+    # The fixup runs Django's system checks as a worker or beat imports the tasks, and the URL
+    # check loads every view: the API's and the admin's, which a worker never serves, held for
+    # the process's life. The release's migrate runs the checks (and the suites do).
+    os.environ.setdefault("CELERY_SKIP_CHECKS", "true")
     worker_metrics.connect_signals()
     app = Celery(service)
     app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -49,6 +58,16 @@ def connections_checked(*, task: Any, **signal_arguments: object) -> None:
 
 task_prerun.connect(connections_checked, weak=False)
 task_postrun.connect(connections_checked, weak=False)
+
+
+def objects_frozen_before_fork(**signal_arguments: object) -> None:
+    """In a prefork worker's main process, before each child is forked: every object alive is
+    moved out of the collector's sight (gc.freeze), so a child's collections never walk, and so
+    never write to, the pages it shares with its parent, which the kernel would then copy."""
+    gc.freeze()
+
+
+worker_before_create_process.connect(objects_frozen_before_fork, weak=False)
 
 
 class ThreadedBeat(bootsteps.StartStopStep):
@@ -123,3 +142,12 @@ def enqueue(task_name: str, *args: TaskArgument, countdown: float = 0) -> bool:
         logger.warning("task_not_sent", task=task_name, args=list(args), exc_info=True)
         return False
     return True
+
+
+def sweep_reported(sweep: str, outcome: SweepOutcome) -> SweepOutcome:
+    """A periodic sweep's one line, returning its outcome: at DEBUG when it found nothing, so an
+    idle platform's console stays quiet, at INFO with its counts when it did something."""
+    counts: Mapping[str, int] = outcome if isinstance(outcome, dict) else {"found": outcome}
+    level = logging.INFO if any(counts.values()) else logging.DEBUG
+    logger.log(level, "sweep_finished", sweep=sweep, **counts)
+    return outcome

@@ -24,7 +24,8 @@ FINISHED_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED)
 
 class Job(models.Model):
     """A job's row is its state: created QUEUED with its input, it ends SUCCEEDED or FAILED with
-    `error` saying why, and `finished_at` set either way."""
+    `error` saying why, and `finished_at` set either way. While it runs, `processed_rows` of
+    `total_rows` (unknown until the job has counted them) say how far it is."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
@@ -32,10 +33,39 @@ class Job(models.Model):
     requested_by = models.CharField(max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    total_rows = models.PositiveIntegerField(null=True, blank=True)
+    # With a database default: code from before this column (the release still serving during a
+    # rollout) writes rows without it.
+    processed_rows = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         abstract = True
         ordering = ("-created_at",)
+
+
+class JobProgress:
+    """A running job's count of rows done, saved every `every_rows` rather than per row, each save
+    committed on its own so the admin sees it while the job runs. A job no longer RUNNING (a
+    duplicate run finished it) is left as it ended."""
+
+    def __init__(
+        self, *, model: type[Job], job_id: uuid.UUID | str, total_rows: int, every_rows: int
+    ) -> None:
+        self.model = model
+        self.job_id = job_id
+        self.every_rows = every_rows
+        self.processed_rows = 0
+        self.saved_rows = 0
+        self.running().update(total_rows=total_rows, processed_rows=0)
+
+    def advance(self, rows: int = 1) -> None:
+        self.processed_rows += rows
+        if self.processed_rows - self.saved_rows >= self.every_rows:
+            self.running().update(processed_rows=self.processed_rows)
+            self.saved_rows = self.processed_rows
+
+    def running(self) -> models.QuerySet[Job]:
+        return self.model._default_manager.filter(id=self.job_id, status=JobStatus.RUNNING)
 
 
 @contextmanager

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 
+from apps.accounts.sign_in import sign_in_page
 from common.api.errors import PROBLEM_CONTENT_TYPE, problem
 
 
@@ -15,7 +16,8 @@ def lockout_message() -> str:
 
 
 def username_of(request, credentials: dict | None) -> str:
-    """The token API sends `email`, the admin login form `username`; both name the account."""
+    """The token API sends `email`, the operators' sign-in form `username`; both name the
+    account."""
     credentials = credentials or request.POST
     return (credentials.get("email") or credentials.get("username") or "").strip().lower()
 
@@ -27,6 +29,7 @@ def lockout_response(request, original_response, credentials) -> HttpResponse:
         body = problem(request=request, status=429, code="account_locked", detail=lockout_message())
         response = JsonResponse(body, status=429, content_type=PROBLEM_CONTENT_TYPE)
     else:
-        response = HttpResponse(lockout_message(), status=429, content_type="text/plain")
+        # Outside the API only the operators' sign-in page takes a password.
+        response = sign_in_page(request, error=lockout_message(), status=429)
     response["Retry-After"] = retry_after
     return response

@@ -7,7 +7,7 @@ from prometheus_client import Counter
 
 SIGN_IN_FAILURES = Counter(
     "mercato_sign_in_failures",
-    "Sign-ins refused (wrong password, unknown or locked account), by the API or the admin.",
+    "Sign-ins refused (wrong password, unknown or locked account), by the API or the sign-in page.",
 )
 SIGN_IN_LOCKOUTS = Counter(
     "mercato_sign_in_lockouts",

@@ -7,12 +7,14 @@ from functools import cached_property
 from django.contrib.auth.hashers import check_password, make_password
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
 from apps.accounts.scopes import IDENTITY_ADMIN_ACCESS
+from common.timezones import timezone_names
 
 ADMIN_ROLE = "admin"
 
@@ -35,6 +37,11 @@ class Role(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def validate_timezone(name: str) -> None:
+    if name not in timezone_names():
+        raise ValidationError(f"{name!r} is not a time zone of the IANA database (Europe/Paris).")
 
 
 def scopes_of(roles: Iterable["Role"]) -> frozenset[str]:
@@ -65,6 +72,11 @@ class User(AbstractBaseUser):
     full_name = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
     date_joined = models.DateTimeField(default=timezone.now)
+    # The admins show times in it; tokens carry it as the OIDC `zoneinfo` claim. The column's own
+    # default serves the previous release's pods, which insert users without it during a deploy.
+    timezone = models.CharField(
+        max_length=64, default="UTC", db_default="UTC", validators=[validate_timezone]
+    )
     roles = models.ManyToManyField(Role, related_name="users", blank=True)
 
     objects = UserManager()

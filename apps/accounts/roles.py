@@ -7,6 +7,7 @@ import apps.notifications.scopes as notifications
 import apps.orders.scopes as orders
 import apps.payments.scopes as payments
 from common.auth.scopes import admin_access_scope, event_read_scope, event_replay_scope
+from common.schedules.scopes import schedule_manage_scope, schedule_read_scope
 from services import SERVICE_NAMES
 
 CUSTOMER_ROLE = "customer"
@@ -14,6 +15,9 @@ ADMIN_ACCESS = frozenset(admin_access_scope(service) for service in SERVICE_NAME
 # Each service's outbox and dead letters, in its admin.
 EVENT_READ = frozenset(event_read_scope(service) for service in SERVICE_NAMES)
 EVENT_REPLAY = frozenset(event_replay_scope(service) for service in SERVICE_NAMES)
+# Each service's periodic tasks, in its admin: support looks, only admins change them.
+SCHEDULE_READ = frozenset(schedule_read_scope(service) for service in SERVICE_NAMES)
+SCHEDULE_MANAGE = frozenset(schedule_manage_scope(service) for service in SERVICE_NAMES)
 
 CUSTOMER = frozenset(
     {
@@ -26,9 +30,11 @@ CUSTOMER = frozenset(
     }
 )
 # Support looks at dead letters but does not replay them: a replay changes orders and stock.
+# Support sends a failed webhook again; turning a customer's endpoint off stays with the admin.
 SUPPORT = (
     ADMIN_ACCESS
     | EVENT_READ
+    | SCHEDULE_READ
     | {
         accounts.USER_READ,
         accounts.ROLE_READ,
@@ -38,6 +44,7 @@ SUPPORT = (
         orders.ORDER_CANCEL_ANY,
         payments.PAYMENT_READ_ANY,
         notifications.NOTIFICATION_READ_ANY,
+        notifications.WEBHOOK_RESEND,
     }
 )
 CATALOG_MANAGER = ADMIN_ACCESS | {
@@ -48,12 +55,14 @@ CATALOG_MANAGER = ADMIN_ACCESS | {
     catalog.IMPORT_RUN,
 }
 # A refund is started in orders; payments carries it out when orders asks, by event.
+# Finance also queues a stalled charge or refund again, from the payments admin.
 FINANCE = ADMIN_ACCESS | {
     accounts.USER_READ,
     orders.ORDER_READ_ANY,
     orders.ORDER_REFUND,
     orders.ORDER_EXPORT,
     payments.PAYMENT_READ_ANY,
+    payments.PAYMENT_RETRY,
 }
 ADMIN = (
     CUSTOMER
@@ -61,6 +70,7 @@ ADMIN = (
     | CATALOG_MANAGER
     | FINANCE
     | EVENT_REPLAY
+    | SCHEDULE_MANAGE
     | {
         accounts.USER_WRITE,
         accounts.ROLE_WRITE,

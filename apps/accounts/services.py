@@ -9,21 +9,23 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.conf import settings
 from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth.signals import user_logged_in
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from rest_framework import status
 from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import Token
 
 from apps.accounts.keys import new_private_key, private_key_pem, published_signing_keys
 from apps.accounts.models import Role, ServiceAccount, SigningKey, User, scopes_of
 from apps.accounts.roles import CUSTOMER_ROLE, DEFAULT_ROLES
 from apps.accounts.tokens import AccessToken, RefreshToken
-from common.api.errors import ApplicationError
 from common.auth.keys import public_jwk
 from common.auth.users import SERVICE_SUBJECT_PREFIX
+from common.errors import ApplicationError
 from common.events.outbox import publish
 
 INVALID_CREDENTIALS = "No active account has this e-mail and password."
@@ -31,6 +33,7 @@ INVALID_CLIENT = "No active service account has this client id and secret."
 EMAIL_TAKEN = "An account with this e-mail already exists."
 REFRESH_INVALID = "The refresh token is invalid, expired, revoked or already used."
 WRONG_PASSWORD = "The current password is wrong."
+NOT_THE_SIGNER = "Only the key signing now is rotated; this one is retired already."
 
 
 SignedToken = TypeVar("SignedToken", bound=Token)
@@ -44,6 +47,7 @@ def token_pair_for(user: User) -> dict[str, str]:
     """A refresh token and its access token, carrying the user's roles and scopes as of now."""
     refresh = with_roles(RefreshToken.for_user(user), roles=list(user.roles.all()))
     refresh["email"] = user.email
+    refresh["zoneinfo"] = user.timezone
     return {"access": str(refresh.access_token), "refresh": str(refresh)}
 
 
@@ -56,10 +60,13 @@ def with_roles(token: SignedToken, *, roles: list[Role]) -> SignedToken:
 
 def token_pair_obtain(*, request: HttpRequest, email: str, password: str) -> dict[str, str]:
     """Checks the password through Django's backends, so django-axes counts every failure and
-    refuses a locked account (its middleware then answers for it)."""
+    refuses a locked account (its middleware then answers for it). A success is announced as
+    Django's login() would: django-axes logs it and clears the account's failures, and the user's
+    last_login is set."""
     user = authenticate(request=request, email=email, password=password)
     if not isinstance(user, User) or not user.is_active:
         raise unauthorized(INVALID_CREDENTIALS, "invalid_credentials")
+    user_logged_in.send(sender=User, request=request, user=user)
     return token_pair_for(user)
 
 
@@ -132,10 +139,15 @@ def user_update(
     full_name: str | None = None,
     is_active: bool | None = None,
     roles: list[Role] | None = None,
+    timezone: str | None = None,
 ) -> User:
+    """A user deactivated here has every refresh token revoked with it."""
     renamed = full_name is not None and full_name != user.full_name
+    deactivated = is_active is False and user.is_active
     if full_name is not None:
         user.full_name = full_name
+    if timezone is not None:
+        user.timezone = timezone
     if is_active is not None:
         user.is_active = is_active
     user.save()
@@ -143,7 +155,19 @@ def user_update(
         user.roles.set(roles)
     if renamed:
         user_announce(user=user, event_type="user.updated")
+    if deactivated:
+        user_tokens_revoke(user=user)
     return user
+
+
+def user_tokens_revoke(*, user: User) -> int:
+    """Blacklists every refresh token of `user` not blacklisted yet and returns how many; the
+    access tokens already out expire on their own within ACCESS_TOKEN_LIFETIME."""
+    live = OutstandingToken.objects.filter(user_id=str(user.pk), blacklistedtoken__isnull=True)
+    revoked = BlacklistedToken.objects.bulk_create(
+        [BlacklistedToken(token=token) for token in live], ignore_conflicts=True
+    )
+    return len(revoked)
 
 
 @transaction.atomic
@@ -232,6 +256,15 @@ def signing_key_add(*, private_key: rsa.RSAPrivateKey | None = None) -> SigningK
         },
     )
     return key
+
+
+@transaction.atomic
+def signing_key_rotate(*, current: SigningKey) -> SigningKey:
+    """signing_key_add, asked for by naming the key that signs now: a key retired already is
+    refused (409), so a rotation asked for twice in a row makes one new key."""
+    if SigningKey.objects.select_for_update().get(pk=current.pk).retired_at is not None:
+        raise ApplicationError(NOT_THE_SIGNER, status=409, code="signing_key_retired")
+    return signing_key_add()
 
 
 @transaction.atomic

@@ -5,9 +5,9 @@ from typing import Any
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
-from common.api.caching import read_cache_invalidate
+from common.read_cache import read_cache_invalidate
 
-# The generation of every cached catalog read (common/api/caching.py).
+# The generation of every cached catalog read (common/read_cache.py).
 READ_CACHE_SCOPE = "catalog"
 
 

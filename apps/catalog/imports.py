@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from apps.catalog.api.serializers import currency_field
 from apps.inventory.models import MAXIMUM_STOCK
-from common.api.errors import field_errors
+from common.api.validation import field_errors
 
 REQUIRED_COLUMNS = ("sku", "name", "price", "currency", "category")
 OPTIONAL_COLUMNS = ("slug", "description", "is_active", "stock")

@@ -73,8 +73,8 @@ class ProductImport(Job):
     # Kept in the database rather than on disk: the worker that runs the job may be elsewhere.
     source = models.TextField()
     file_name = models.CharField(max_length=255, blank=True)
+    # Counted when the file is accepted, before the job is queued.
     total_rows = models.PositiveIntegerField()
-    processed_rows = models.PositiveIntegerField(default=0)
     created_count = models.PositiveIntegerField(default=0)
     updated_count = models.PositiveIntegerField(default=0)
 

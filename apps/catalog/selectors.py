@@ -1,10 +1,13 @@
 """Catalog reads."""
 
+import csv
+import io
 import uuid
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
-from apps.catalog.models import Category, Product, ProductImport
+from apps.catalog.models import Category, Product, ProductImport, ProductImportError
+from common.jobs import FINISHED_STATUSES
 
 
 def product_list(*, include_archived: bool = False) -> QuerySet[Product]:
@@ -26,3 +29,24 @@ def product_price_list(*, ids: list[uuid.UUID]) -> QuerySet[Product]:
 
 def product_import_list() -> QuerySet[ProductImport]:
     return ProductImport.objects.defer("source").prefetch_related("errors")
+
+
+def product_import_admin_list() -> QuerySet[ProductImport]:
+    """Imports without their files, each with `has_rejected_rows`, for pages listing many."""
+    rejected = ProductImportError.objects.filter(product_import=OuterRef("pk"))
+    return ProductImport.objects.defer("source").annotate(has_rejected_rows=Exists(rejected))
+
+
+def product_import_rejected_rows_csv(*, product_import: ProductImport) -> str | None:
+    """The rows a finished import refused, one line per error: row number, field, message;
+    None while it runs or when it refused none."""
+    if product_import.status not in FINISHED_STATUSES:
+        return None
+    errors = product_import.errors.values_list("row", "field", "message")
+    if not errors:
+        return None
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(("row", "field", "message"))
+    writer.writerows(errors)
+    return buffer.getvalue()

@@ -13,8 +13,8 @@ from apps.catalog.imports import CsvRow, UnreadableCsv, csv_rows, row_values
 from apps.catalog.models import Category, Product, ProductImport, ProductImportError
 from apps.inventory.models import Stock
 from apps.inventory.services import stock_adjust
-from common.api.errors import ApplicationError
 from common.celery import enqueue_after_commit
+from common.errors import ApplicationError
 from common.jobs import FINISHED_STATUSES, JobStatus, job_failure_recorded, jobs_requeue_stale
 
 ALREADY_TAKEN = "Some values are already taken."

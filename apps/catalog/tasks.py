@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from apps.catalog import services
+from common.celery import sweep_reported
 
 
 @shared_task(name=services.PRODUCT_IMPORT_TASK, acks_late=True, ignore_result=True)
@@ -12,4 +13,4 @@ def product_import_task(import_id: str) -> None:
 
 @shared_task(name="catalog.product_imports_requeue", ignore_result=True)
 def product_imports_requeue_task() -> int:
-    return services.product_imports_requeue()
+    return sweep_reported("product_imports_requeue", services.product_imports_requeue())

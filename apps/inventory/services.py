@@ -14,7 +14,7 @@ from django.utils import timezone
 from apps.catalog.models import Product
 from apps.inventory.metrics import reservation_rejected_count
 from apps.inventory.models import Reservation, Stock, StockAdjustment
-from common.api.errors import ApplicationError
+from common.errors import ApplicationError
 from common.events.outbox import publish
 
 OUT_OF_STOCK = "out_of_stock"

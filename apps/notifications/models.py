@@ -121,7 +121,9 @@ class WebhookDelivery(models.Model):
                 fields=["next_attempt_at"],
                 condition=models.Q(status=DeliveryStatus.PENDING),
                 name="notifications_delivery_due",
-            )
+            ),
+            # The admin's list, newest first, and the dashboard's failures by endpoint.
+            models.Index(fields=["-created_at"], name="notifications_delivery_created"),
         ]
 
     def __str__(self) -> str:

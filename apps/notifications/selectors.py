@@ -1,6 +1,9 @@
 """Notifications reads: what a viewer may see of e-mails sent and webhook endpoints."""
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from apps.notifications.models import (
@@ -46,3 +49,32 @@ def webhook_deliveries_due() -> QuerySet[WebhookDelivery]:
         status=DeliveryStatus.PENDING, next_attempt_at__lte=timezone.now()
     )
     return due.order_by("next_attempt_at")[:SWEEP_BATCH_SIZE]
+
+
+@dataclass(frozen=True)
+class EndpointFailures:
+    """An endpoint's deliveries that used up their attempts, and those failing and retried."""
+
+    url: str
+    is_active: bool
+    failed: int
+    retrying: int
+
+
+def webhook_failures_by_endpoint(*, since: datetime, limit: int) -> list[EndpointFailures]:
+    """The `limit` endpoints with the most failing deliveries among those made since `since`,
+    in one query grouped by endpoint."""
+    failing = (
+        WebhookDelivery.objects.filter(created_at__gte=since)
+        .filter(Q(status=DeliveryStatus.FAILED) | Q(status=DeliveryStatus.PENDING, attempts__gt=0))
+        .values_list("endpoint_id", "endpoint__url", "endpoint__is_active")
+        .annotate(
+            failed=Count("id", filter=Q(status=DeliveryStatus.FAILED)),
+            retrying=Count("id", filter=Q(status=DeliveryStatus.PENDING)),
+        )
+        .order_by("-failed", "-retrying", "endpoint__url", "endpoint_id")[:limit]
+    )
+    return [
+        EndpointFailures(url=url, is_active=is_active, failed=failed, retrying=retrying)
+        for _, url, is_active, failed, retrying in failing
+    ]

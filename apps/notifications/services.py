@@ -26,13 +26,14 @@ from apps.notifications.models import (
     WebhookEndpoint,
 )
 from apps.notifications.signing import webhook_headers, webhook_secret_generate
-from apps.notifications.targets import UnsafeTarget, target_post, target_resolve
-from common.api.errors import ApplicationError
+from apps.notifications.targets import Target, UnsafeTarget, target_post, target_resolve
 from common.celery import enqueue_after_commit
+from common.errors import ApplicationError
 from common.events.envelope import Event
 
 URL_REFUSED = "Webhooks may only be sent to public http(s) addresses."
 ENDPOINT_INACTIVE = "The endpoint is not active."
+NOT_FAILED = "Only a delivery that failed for good can be sent again."
 SUBJECTS = {
     NotificationKind.WELCOME: "Welcome to Mercato",
     NotificationKind.ORDER_CONFIRMED: "Your order {short_id} is confirmed",
@@ -118,10 +119,20 @@ def event_time(event: Event) -> datetime:
     return datetime.fromisoformat(event.time)
 
 
+def webhook_target(url: str) -> Target:
+    """`url` resolved and checked as the settings allow: public addresses only, unless local
+    development allows loopback or any private address too."""
+    return target_resolve(
+        url,
+        allow_private=settings.WEBHOOK_ALLOW_PRIVATE_TARGETS,
+        allow_loopback=settings.WEBHOOK_ALLOW_LOOPBACK_TARGETS,
+    )
+
+
 def checked_url(url: str) -> str:
     """`url` if webhooks may reach it now; otherwise a 400 naming `url` with the reason."""
     try:
-        target_resolve(url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_TARGETS)
+        webhook_target(url)
     except UnsafeTarget as refusal:
         raise ApplicationError(
             URL_REFUSED, code="unsafe_url", errors={"url": [str(refusal)]}
@@ -195,6 +206,25 @@ def webhook_deliveries_create(*, event: Event) -> list[WebhookDelivery]:
     return deliveries
 
 
+@transaction.atomic
+def webhook_delivery_resend(*, delivery: WebhookDelivery) -> WebhookDelivery:
+    """A FAILED delivery is due again now, with as many attempts ahead of it as a new one, the
+    first queued after commit; 409 for a delivery not failed or an endpoint no longer active."""
+    delivery = (
+        WebhookDelivery.objects.select_for_update().select_related("endpoint").get(id=delivery.id)
+    )
+    if delivery.status != DeliveryStatus.FAILED:
+        raise ApplicationError(NOT_FAILED, status=409, code="delivery_not_failed")
+    if not delivery.endpoint.is_active:
+        raise ApplicationError(ENDPOINT_INACTIVE, status=409, code="endpoint_inactive")
+    delivery.status = DeliveryStatus.PENDING
+    delivery.max_attempts = delivery.attempts + settings.WEBHOOK_MAX_ATTEMPTS
+    delivery.next_attempt_at = timezone.now()
+    delivery.save(update_fields=["status", "max_attempts", "next_attempt_at"])
+    enqueue_after_commit(WEBHOOK_DELIVERY_ATTEMPT_TASK, str(delivery.id))
+    return delivery
+
+
 def webhook_ping(*, endpoint: WebhookEndpoint) -> WebhookDelivery:
     """Sends a signed `webhook.ping` to the endpoint now, once, and returns it with its attempt."""
     now = timezone.now()
@@ -255,7 +285,7 @@ def delivery_post(delivery: WebhookDelivery) -> tuple[int | None, str]:
     )
     try:
         # Resolved and checked again on every attempt: DNS may have changed since creation.
-        target = target_resolve(endpoint.url, allow_private=settings.WEBHOOK_ALLOW_PRIVATE_TARGETS)
+        target = webhook_target(endpoint.url)
         status = target_post(
             target=target, body=body, headers=headers, timeout=settings.WEBHOOK_TIMEOUT_SECONDS
         )

@@ -29,3 +29,13 @@ def webhook_headers(*, secret: str, message_id: str, timestamp: int, body: bytes
             secret=secret, message_id=message_id, timestamp=timestamp, body=body
         ),
     }
+
+
+def webhook_signature_verified(
+    *, secret: str, message_id: str, timestamp: int, body: bytes, signature_header: str
+) -> bool:
+    """Whether any of the header's space-separated signatures is the one `secret` makes."""
+    expected = webhook_signature(
+        secret=secret, message_id=message_id, timestamp=timestamp, body=body
+    )
+    return any(hmac.compare_digest(given, expected) for given in signature_header.split())

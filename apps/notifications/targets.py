@@ -101,9 +101,15 @@ def is_public(address: IPAddress) -> bool:
     )
 
 
-def target_resolve(url: str, *, allow_private: bool) -> Target:
-    """The URL's host resolved and checked; raises UnsafeTarget unless every address is public
-    (or `allow_private`, for local development)."""
+def is_loopback(address: IPAddress) -> bool:
+    """127.0.0.0/8 or ::1, also written as an IPv4-mapped IPv6 address."""
+    mapped = address.ipv4_mapped if isinstance(address, ipaddress.IPv6Address) else None
+    return address.is_loopback or (mapped is not None and mapped.is_loopback)
+
+
+def target_resolve(url: str, *, allow_private: bool, allow_loopback: bool = False) -> Target:
+    """The URL's host resolved and checked; raises UnsafeTarget unless every address is public,
+    or, for local development, loopback (`allow_loopback`) or anything (`allow_private`)."""
     parts = urlsplit(url)
     if parts.scheme not in DEFAULT_PORTS:
         raise UnsafeTarget(SCHEME_REFUSED)
@@ -120,7 +126,7 @@ def target_resolve(url: str, *, allow_private: bool) -> Target:
     addresses = resolve(parts.hostname, port)
     if not allow_private:
         for address in addresses:
-            if not is_public(address):
+            if not is_public(address) and not (allow_loopback and is_loopback(address)):
                 raise UnsafeTarget(refusal(parts.hostname, address))
     return Target(
         scheme=parts.scheme,

@@ -7,7 +7,7 @@ from django.utils import timezone
 from apps.notifications import services
 from apps.notifications.models import DeliveryStatus
 from apps.notifications.selectors import webhook_deliveries_due
-from common.celery import enqueue
+from common.celery import enqueue, sweep_reported
 
 
 @shared_task(name=services.WEBHOOK_DELIVERY_ATTEMPT_TASK, ignore_result=True)
@@ -26,6 +26,7 @@ def webhook_delivery_attempt_task(delivery_id: str) -> None:
 def webhook_deliveries_sweep_task() -> int:
     """Picks up deliveries whose queued attempt was lost (broker down at commit, worker killed)."""
     due = webhook_deliveries_due().values_list("id", flat=True)
-    return sum(
+    sent = sum(
         enqueue(services.WEBHOOK_DELIVERY_ATTEMPT_TASK, str(delivery_id)) for delivery_id in due
     )
+    return sweep_reported("webhook_deliveries", sent)

@@ -6,7 +6,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from common.api.idempotency import IdempotencyRecord
+from common.idempotency import IdempotencyRecord
 from common.jobs import Job
 
 
@@ -58,6 +58,8 @@ class Order(models.Model):
         ordering = ("-created_at",)
         indexes = [
             models.Index(fields=["customer_id", "-created_at"]),
+            # The admin's list, newest first, and the dashboard's orders per hour.
+            models.Index(fields=["-created_at"], name="orders_order_created"),
             # The saga deadline sweep reads only unpaid orders, oldest first.
             models.Index(
                 fields=["created_at"],
@@ -123,6 +125,14 @@ class OrderStatusChange(models.Model):
 
     class Meta:
         ordering = ("at", "id")
+        indexes = [
+            # The dashboard's cancellations by reason read only the recent ones.
+            models.Index(
+                fields=["at"],
+                condition=models.Q(to_status=OrderStatus.CANCELLED),
+                name="orders_cancelled_at",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_status or '-'} -> {self.to_status}"

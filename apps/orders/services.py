@@ -15,13 +15,15 @@ from rest_framework import status
 
 from apps.orders.metrics import order_placed_count, order_settled_count
 from apps.orders.models import UNPAID_STATUSES, Order, OrderExport, OrderLine, OrderStatus
-from common.api.errors import ApplicationError
+from apps.orders.selectors import ORDER_LIST_FIELDS
 from common.celery import enqueue_after_commit
 from common.clients.catalog import product_prices
 from common.clients.http import ServiceUnavailable
+from common.errors import ApplicationError
 from common.events.outbox import publish
 from common.jobs import (
     FINISHED_STATUSES,
+    JobProgress,
     JobStatus,
     job_failure_recorded,
     jobs_requeue_stale,
@@ -320,17 +322,8 @@ def orders_expire_unpaid(*, now: datetime | None = None, batch_size: int = 100) 
             return expired
 
 
-EXPORT_COLUMNS = (
-    "id",
-    "customer_id",
-    "status",
-    "currency",
-    "total",
-    "payment_method",
-    "cancel_reason",
-    "created_at",
-    "updated_at",
-)
+# Rows an export writes between two saves of its progress: one fetch from the database.
+EXPORT_PROGRESS_ROWS = 2000
 
 
 @transaction.atomic
@@ -351,10 +344,21 @@ def order_export_run(*, export_id: str | uuid.UUID) -> OrderExport:
         export.status = JobStatus.RUNNING
         export.save(update_fields=["status"])
     with job_failure_recorded(model=OrderExport, job_id=export.id):
-        export.content, export.row_count = orders_csv(filters=export.filters)
+        export.content, export.row_count = orders_csv(filters=export.filters, export_id=export.id)
     export.status = JobStatus.SUCCEEDED
     export.finished_at = timezone.now()
-    export.save(update_fields=["content", "row_count", "status", "finished_at"])
+    # Orders placed or changed while it ran may leave the count taken at its start off.
+    export.total_rows = export.processed_rows = export.row_count
+    export.save(
+        update_fields=[
+            "content",
+            "row_count",
+            "total_rows",
+            "processed_rows",
+            "status",
+            "finished_at",
+        ]
+    )
     return export
 
 
@@ -363,17 +367,23 @@ def order_exports_requeue() -> int:
     return jobs_requeue_stale(model=OrderExport, task_name=ORDER_EXPORT_TASK)
 
 
-def orders_csv(*, filters: dict[str, object]) -> tuple[str, int]:
-    """The CSV of the orders matching `filters`, oldest first, and its number of data rows."""
+def orders_csv(*, filters: dict[str, object], export_id: uuid.UUID) -> tuple[str, int]:
+    """The CSV of the orders matching `filters`, oldest first, and its number of data rows; the
+    export's progress is saved as each batch of rows is written."""
     orders = Order.objects.order_by("created_at", "id").filter(**export_lookups(filters))
+    progress = JobProgress(
+        model=OrderExport,
+        job_id=export_id,
+        total_rows=orders.count(),
+        every_rows=EXPORT_PROGRESS_ROWS,
+    )
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(EXPORT_COLUMNS)
-    row_count = 0
-    for row in orders.values_list(*EXPORT_COLUMNS).iterator(chunk_size=2000):
+    writer.writerow(ORDER_LIST_FIELDS)
+    for row in orders.values_list(*ORDER_LIST_FIELDS).iterator(chunk_size=EXPORT_PROGRESS_ROWS):
         writer.writerow(row)
-        row_count += 1
-    return buffer.getvalue(), row_count
+        progress.advance()
+    return buffer.getvalue(), progress.processed_rows
 
 
 def export_lookups(filters: dict[str, object]) -> dict[str, object]:

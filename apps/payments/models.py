@@ -37,7 +37,17 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ("-created_at",)
-        indexes = [models.Index(fields=["status", "updated_at"], name="payments_status_updated")]
+        indexes = [
+            models.Index(fields=["status", "updated_at"], name="payments_status_updated"),
+            # The admin's list, newest first.
+            models.Index(fields=["-created_at"], name="payments_created"),
+            # The dashboard's refunds per day read only the recent refunds.
+            models.Index(
+                fields=["refunded_at"],
+                condition=models.Q(refunded_at__isnull=False),
+                name="payments_refunded_at",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Payment {self.id} ({self.status})"

@@ -2,3 +2,5 @@
 
 PAYMENT_READ = "payments.payment.read"
 PAYMENT_READ_ANY = "payments.payment.read_any"
+# Queues a stalled charge or refund again, from the admin.
+PAYMENT_RETRY = "payments.payment.retry"

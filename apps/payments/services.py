@@ -19,11 +19,12 @@ from django.utils import timezone
 from apps.payments import metrics
 from apps.payments.models import Payment, PaymentStatus
 from apps.payments.providers import ProviderResult, ProviderUnavailable, provider_for
-from common.api.errors import ApplicationError
 from common.celery import enqueue, enqueue_after_commit
+from common.errors import ApplicationError
 from common.events.outbox import publish
 
 NO_PAYMENT_TO_REFUND = "No payment exists for this order yet; the refund waits for it."
+NOTHING_TO_RETRY = "Only a charge still pending or a requested refund not yet done can be retried."
 PROVIDER_UNAVAILABLE_REASON = "provider_unavailable"
 # The names these tasks had before they were named here: messages already queued keep working.
 PAYMENT_CHARGE_TASK = "apps.payments.tasks.payment_charge_task"
@@ -196,6 +197,23 @@ def payment_resume_stalled(*, stalled_seconds: int | None = None) -> int:
         for task_name, payments in ((PAYMENT_CHARGE_TASK, charges), (PAYMENT_REFUND_TASK, refunds))
         for payment_id in payments.values_list("id", flat=True)
     )
+
+
+@transaction.atomic
+def payment_retry(*, payment_id: uuid.UUID | str) -> Payment:
+    """Queues again, now, the charge of a PENDING payment or the requested refund of a SUCCEEDED
+    one (a refund the provider declined gets another try); 409 for anything else. The duplicate
+    of a task still queued is harmless: see the module."""
+    payment = _locked(payment_id)
+    if payment.status == PaymentStatus.PENDING:
+        enqueue_after_commit(PAYMENT_CHARGE_TASK, str(payment.id))
+    elif payment.status == PaymentStatus.SUCCEEDED and payment.refund_requested_at is not None:
+        payment.refund_failure_reason = ""
+        payment.save(update_fields=["refund_failure_reason", "updated_at"])
+        enqueue_after_commit(PAYMENT_REFUND_TASK, str(payment.id))
+    else:
+        raise ApplicationError(NOTHING_TO_RETRY, status=409, code="payment_not_retryable")
+    return payment
 
 
 def _locked(payment_id: uuid.UUID | str) -> Payment:

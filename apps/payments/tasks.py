@@ -8,6 +8,7 @@ from django.conf import settings
 from apps.payments import services
 from apps.payments.models import Payment
 from apps.payments.providers import ProviderUnavailable
+from common.celery import sweep_reported
 
 
 class PaymentStep(Protocol):
@@ -61,4 +62,4 @@ def payment_refund_task(self: ProviderCallTask, payment_id: str) -> None:
 
 @shared_task(ignore_result=True)
 def payment_resume_stalled_task() -> int:
-    return services.payment_resume_stalled()
+    return sweep_reported("payments_resume_stalled", services.payment_resume_stalled())

@@ -1,17 +1,19 @@
-"""The one application error type, and its rendering as RFC 9457 problem+json at the API edge."""
+"""The API edge: every error, ApplicationError among them, rendered as RFC 9457 problem+json."""
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any, NotRequired, TypedDict
 
 import structlog
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
-from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler, set_rollback
+
+from common.api.validation import field_errors
+from common.errors import DATABASE_UNAVAILABLE_ERRORS, ApplicationError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:mercato:problem:"
@@ -20,14 +22,8 @@ SERVER_ERROR_DETAIL = "The server failed to handle this request; it has been log
 # (a dependency's breaker, a database restarting) last seconds, and retrying sooner only adds load.
 RETRY_AFTER_SECONDS = 5
 DATABASE_UNAVAILABLE_DETAIL = "The service's database is unavailable; try again in a moment."
-# What the database driver raises when the server is gone (refused, restarting, connection lost),
-# wrapped by Django; a statement the server refused is another error.
-DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
 
 logger = structlog.get_logger(__name__)
-
-# DRF's error detail: a message, or lists and dicts of them nested as deep as the serializers.
-ErrorDetail = str | Sequence["ErrorDetail"] | Mapping[str, "ErrorDetail"]
 
 
 class Problem(TypedDict):
@@ -39,26 +35,6 @@ class Problem(TypedDict):
     detail: str
     request_id: str | None
     errors: NotRequired[dict[str, list[str]]]
-
-
-class ApplicationError(Exception):
-    """Raised by services and selectors when a request cannot be honoured; `message` is constant."""
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        status: int = status.HTTP_400_BAD_REQUEST,
-        code: str = "invalid",
-        errors: dict[str, list[str]] | None = None,
-        extra: dict[str, object] | None = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.status = status
-        self.code = code
-        self.errors = errors
-        self.extra = extra or {}
 
 
 class RequestTooLarge(exceptions.APIException):
@@ -84,23 +60,6 @@ def problem(
     if errors:
         body["errors"] = errors
     return body
-
-
-def field_errors(detail: ErrorDetail, prefix: str = "") -> dict[str, list[str]]:
-    """Flattens DRF's nested error detail into `{"lines.0.quantity": ["..."]}`."""
-    if isinstance(detail, dict):
-        flattened: dict[str, list[str]] = {}
-        for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            flattened.update(field_errors(value, name))
-        return flattened
-    if isinstance(detail, list) and detail and not all(isinstance(item, str) for item in detail):
-        flattened = {}
-        for index, value in enumerate(detail):
-            flattened.update(field_errors(value, f"{prefix}.{index}" if prefix else str(index)))
-        return flattened
-    messages = detail if isinstance(detail, list) else [detail]
-    return {prefix or "non_field_errors": [str(message) for message in messages]}
 
 
 def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:

@@ -9,49 +9,22 @@ import hashlib
 import json
 import re
 from collections.abc import Callable
-from datetime import timedelta
-from typing import ClassVar, Self
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from common.api.errors import ApplicationError
+from common.errors import ApplicationError
+from common.idempotency import KEY_LIFETIME, IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-KEY_LIFETIME = timedelta(hours=24)
 KEY_PATTERN = re.compile(r"[\x20-\x7e]{1,255}")
 KEY_INVALID = "The Idempotency-Key header is required: 1 to 255 printable ASCII characters."
 KEY_REUSED = "This Idempotency-Key was already used with a different request body."
-
-
-class IdempotencyRecord(models.Model):
-    """The first successful answer to one owner's request under one key."""
-
-    owner_id = models.CharField(max_length=200)
-    key = models.CharField(max_length=255)
-    request_fingerprint = models.CharField(max_length=64)
-    response_status = models.PositiveSmallIntegerField()
-    response_body = models.JSONField(encoder=DjangoJSONEncoder)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    # Django gives each concrete subclass this manager; the stubs see none on an abstract model.
-    objects: ClassVar[models.Manager[Self]]
-
-    class Meta:
-        abstract = True
-        constraints = [
-            models.UniqueConstraint(
-                fields=["owner_id", "key"], name="%(app_label)s_%(class)s_once_per_owner"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.key} of {self.owner_id}"
 
 
 def idempotency_key(request: Request) -> str:
@@ -118,9 +91,3 @@ def idempotent(
             response_body=response.data,
         )
     return response
-
-
-def idempotency_keys_expire(*, model: type[IdempotencyRecord]) -> int:
-    """Deletes the keys older than KEY_LIFETIME; returns how many."""
-    deleted, _ = model.objects.filter(created_at__lt=timezone.now() - KEY_LIFETIME).delete()
-    return deleted

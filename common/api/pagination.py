@@ -27,9 +27,9 @@ LARGEST_OFFSET = 2**63 - 1
 
 
 class CountingPaginator(BasePaginator):
-    """Reads a page of a QuerySet and the list's count in one query (`COUNT(*) OVER ()`), instead
-    of a `COUNT(*)` first and the page then. Only a page past the end costs the count's own
-    query, to tell how many pages there are."""
+    """Reads a page of a QuerySet (of instances or of `.values()` rows) and the list's count in
+    one query (`COUNT(*) OVER ()`), instead of a `COUNT(*)` first and the page then. Only a page
+    past the end costs the count's own query, to tell how many pages there are."""
 
     def page(self, number: Any) -> Page[Any]:
         if not isinstance(self.object_list, QuerySet) or self.orphans or "count" in self.__dict__:
@@ -46,7 +46,11 @@ class CountingPaginator(BasePaginator):
         counted = self.object_list.annotate(**{TOTAL: Window(Count("*"))})
         rows = list(counted[bottom : bottom + self.per_page])
         if rows:
-            self.__dict__["count"] = getattr(rows[0], TOTAL)
+            first = rows[0]
+            # A `.values()` queryset's rows are dicts, carrying the count as a key.
+            self.__dict__["count"] = (
+                first[TOTAL] if isinstance(first, dict) else getattr(first, TOTAL)
+            )
         elif number == 1:
             self.__dict__["count"] = 0
         return Page(rows, self.validate_number(number), self)

@@ -31,7 +31,7 @@ class JSONParser(parsers.JSONParser):
 
 def unstorable_text(data: object) -> dict[str, list[str]]:
     """Each string or key of `data` that PostgreSQL cannot store, by its dotted field name as
-    common.api.errors.field_errors names fields; a ParseError past MAXIMUM_DEPTH."""
+    common.api.validation.field_errors names fields; a ParseError past MAXIMUM_DEPTH."""
     errors: dict[str, list[str]] = {}
     # Walked with a stack, not recursion, so that the depth check itself cannot overflow; each
     # value comes with the number of objects and lists it sits in.

@@ -1,5 +1,6 @@
 """OpenAPI generation: what drf-spectacular cannot infer about our endpoints, and every error."""
 
+import inspect
 from typing import Any
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -104,6 +105,29 @@ class AutoSchema(SpectacularAutoSchema):
         scopes: dict[str, str | tuple[str, ...] | None] = getattr(self.view, "required_scopes", {})
         return scopes.get(self.method.lower(), "")
 
+    def get_description(self) -> str:  # type: ignore[override]
+        """The view's own words for this operation: the handler's docstring where the view itself
+        defines the handler, else the view class's docstring; never one inherited, which is
+        drf-spectacular's default and let ServiceApi's note to developers stand as fifteen
+        operations' description. get_operation adds who may call it."""
+        view_class = type(self.view)
+        handler = view_class.__dict__.get(self.method.lower())
+        own = getattr(handler, "__doc__", None) or view_class.__dict__.get("__doc__")
+        return inspect.cleandoc(own) if own else ""
+
+    def access(self) -> str:
+        """Who may call this operation, as ScopePermission decides it."""
+        scope = self.required_scope()
+        if scope is PUBLIC:
+            return "Public: no token needed (one sent is still checked)."
+        if scope == AUTHENTICATED:
+            return "Required scope: none; any valid access token."
+        if isinstance(scope, tuple):
+            return "Required scope: one of " + ", ".join(f"`{one}`" for one in scope) + "."
+        if scope:
+            return f"Required scope: `{scope}`."
+        return "Refused to every token: the view grants this method to no scope."
+
     def get_auth(self) -> list[dict[str, list[Any]]]:
         """A public operation also takes no token (`{}`); a token sent to it is still checked."""
         auths: list[dict[str, list[Any]]] = super().get_auth()
@@ -115,6 +139,9 @@ class AutoSchema(SpectacularAutoSchema):
         operation: dict[str, Any] | None = super().get_operation(*args, **kwargs)
         if operation is None:
             return None
+        # After the description, whichever wrote it (the view's docstrings or extend_schema).
+        described = operation.get("description", "").strip()
+        operation["description"] = f"{described}\n\n{self.access()}".strip()
         responses = operation["responses"]
         for status in self.problems(operation):
             # What a view declares itself (e.g. a more telling description) stays.
@@ -161,9 +188,37 @@ class AutoSchema(SpectacularAutoSchema):
         return response
 
 
-class BearerTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "common.auth.authentication.BearerTokenAuthentication"
-    name = "bearerAuth"
+# identity's OAuth2 password grant (apps/accounts/api/urls.py), as the gateway routes it: every
+# service's Swagger UI is behind the same gateway, so "Authorize" signs in there.
+OAUTH2_TOKEN_URL = "/identity/api/v1/auth/oauth2/token/"
 
-    def get_security_definition(self, auto_schema: SpectacularAutoSchema) -> dict[str, str]:
-        return {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):
+    """One token, two ways to give it: pasted (bearerAuth), or got by signing in with an e-mail
+    and password through the OAuth2 password flow (oauth2). Either one will do."""
+
+    target_class = "common.auth.authentication.BearerTokenAuthentication"
+    name = ["bearerAuth", "oauth2"]
+
+    def get_security_requirement(
+        self, auto_schema: SpectacularAutoSchema
+    ) -> list[dict[str, list[Any]]]:
+        return [{"bearerAuth": []}, {"oauth2": []}]
+
+    def get_security_definition(self, auto_schema: SpectacularAutoSchema) -> list[dict[str, Any]]:
+        return [
+            {
+                "type": "http",
+                "scheme": "bearer",
+                "bearerFormat": "JWT",
+                "description": "An access token from identity, pasted.",
+            },
+            {
+                "type": "oauth2",
+                # No scopes to pick: a token carries those of the person's roles.
+                "description": "Sign in with your e-mail (as the username) and password; the "
+                "client id and secret are not used. The token carries your roles' scopes and "
+                "expires within minutes: authorize again then.",
+                "flows": {"password": {"tokenUrl": OAUTH2_TOKEN_URL, "scopes": {}}},
+            },
+        ]

@@ -21,14 +21,18 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 # Counts the request and starts the window on the first one; answers the count and the seconds
-# the window has left.
-COUNT_REQUEST = """
-local count = redis.call('INCR', KEYS[1])
-if count == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-local left = redis.call('TTL', KEYS[1])
-if left < 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]); left = tonumber(ARGV[1]) end
-return {count, left}
+# the window has left. A function, so that a cached read counts in its own script
+# (common/api/caching.py).
+COUNT_FUNCTION = """
+local function count_request(key, window)
+  local count = redis.call('INCR', key)
+  if count == 1 then redis.call('EXPIRE', key, window) end
+  local left = redis.call('TTL', key)
+  if left < 0 then redis.call('EXPIRE', key, window); left = tonumber(window) end
+  return count, left
+end
 """
+COUNT_REQUEST = COUNT_FUNCTION + "return {count_request(KEYS[1], ARGV[1])}"
 
 
 class CountingThrottleMixin:
@@ -43,17 +47,26 @@ class CountingThrottleMixin:
     get_cache_key: Callable[[Request, "APIView"], str | None]
 
     def allow_request(self, request: Request, view: "APIView") -> bool:
-        if self.rate is None or self.num_requests is None:
-            return True
-        key = self.get_cache_key(request, view)
+        key = self.counter_key(request, view)
         if key is None:
             return True
         # The cache of every service is a FailOpenRedisCache (common/settings/base.py).
         counter = cast(FailOpenRedisCache, self.cache)
-        count, self.seconds_left = counter.run_script(
+        count, seconds_left = counter.run_script(
             COUNT_REQUEST, [key], [self.duration], fallback=(0, 0)
         )
-        return bool(count <= self.num_requests)
+        return self.counted(count, seconds_left)
+
+    def counter_key(self, request: Request, view: "APIView") -> str | None:
+        """The key this request is counted under, or None if this throttle leaves it alone."""
+        if self.rate is None or self.num_requests is None:
+            return None
+        return self.get_cache_key(request, view)
+
+    def counted(self, count: int, seconds_left: int) -> bool:
+        """Whether the request that made the counter `count` is allowed."""
+        self.seconds_left = seconds_left
+        return bool(self.num_requests is not None and count <= self.num_requests)
 
     def wait(self) -> float | None:
         return float(max(self.seconds_left, 1))
@@ -76,11 +89,11 @@ class UserRateThrottle(CountingThrottleMixin, throttling.UserRateThrottle):
 class ScopedRateThrottle(CountingThrottleMixin, throttling.ScopedRateThrottle):
     """A view's `throttle_scope` (sign-in), by subject or address."""
 
-    def allow_request(self, request: Request, view: "APIView") -> bool:
-        # DRF's reads the view's scope and rate here before counting.
+    def counter_key(self, request: Request, view: "APIView") -> str | None:
+        # DRF's `allow_request` reads the view's scope and rate here before counting.
         self.scope = getattr(view, self.scope_attr, None)
         if not self.scope:
-            return True
+            return None
         self.rate = self.get_rate()
         self.num_requests, self.duration = self.parse_rate(self.rate)
-        return super().allow_request(request, view)
+        return super().counter_key(request, view)

@@ -8,15 +8,16 @@ import time
 import urllib.request
 from collections.abc import Callable
 from functools import cache
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import structlog
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from django.conf import settings
 from django.utils.module_loading import import_string
-from jwt import PyJWKSet
-from jwt.algorithms import RSAAlgorithm
-from jwt.exceptions import PyJWKError, PyJWKSetError
+
+# PyJWT and cryptography are imported where keys are read, not with this module: see
+# common/auth/tokens.py.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 
 logger = structlog.get_logger(__name__)
 
@@ -64,6 +65,8 @@ class CachedKeySet:
 
 def public_keys(jwks: dict[str, Any]) -> dict[str, Any]:
     """The RS256 verifying keys of a JWKS document, by `kid`."""
+    from jwt import PyJWKSet
+
     if not jwks.get("keys"):
         return {}
     return {
@@ -73,8 +76,10 @@ def public_keys(jwks: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def public_jwk(private_key: RSAPrivateKey) -> dict[str, str]:
+def public_jwk(private_key: "RSAPrivateKey") -> dict[str, str]:
     """The public half as a JWK whose `kid` is its RFC 7638 thumbprint."""
+    from jwt.algorithms import RSAAlgorithm
+
     jwk = RSAAlgorithm.to_jwk(private_key.public_key(), as_dict=True)
     required_members = {name: jwk[name] for name in ("e", "kty", "n")}
     canonical = json.dumps(required_members, separators=(",", ":"), sort_keys=True).encode()
@@ -91,6 +96,8 @@ class JwksFetcher:
         self.last_keys: dict[str, Any] = {}
 
     def __call__(self) -> dict[str, Any]:
+        from jwt.exceptions import PyJWKError, PyJWKSetError
+
         try:
             with urllib.request.urlopen(self.url, timeout=self.timeout) as response:
                 self.last_keys = public_keys(json.load(response))

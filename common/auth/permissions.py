@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from rest_framework.views import APIView
 
 Row = TypeVar("Row", bound=Model)
+# What the queryset yields: its model's instances, or `.values()` rows.
+Result = TypeVar("Result")
 
 
 class ScopePermission(BasePermission):
@@ -51,8 +53,12 @@ class ScopePermission(BasePermission):
 
 
 def owned_or_any(
-    queryset: QuerySet[Row], *, viewer: TokenUser, any_scope: str, owner_field: str = "customer_id"
-) -> QuerySet[Row]:
+    queryset: QuerySet[Row, Result],
+    *,
+    viewer: TokenUser,
+    any_scope: str,
+    owner_field: str = "customer_id",
+) -> QuerySet[Row, Result]:
     """The rows `viewer` may see: all of them with `any_scope`, otherwise only their own (none
     for a service token, whose subject owns nothing)."""
     if viewer.has_scope(any_scope):

@@ -2,7 +2,6 @@
 
 from typing import Any
 
-import jwt
 from django.conf import settings
 
 from common.auth.keys import key_set
@@ -23,6 +22,10 @@ class ExpiredToken(InvalidToken):
 def token_claims(raw_token: str, *, token_type: str | None = "access") -> dict[str, Any]:
     """The claims of `raw_token` once its `kid`, algorithm, signature, `iss`, `aud`, `exp` and
     `token_type` (unless None) all check out against this process's key set."""
+    # Imported at the first token, not with DRF's settings: PyJWT brings cryptography (~10 MiB),
+    # which a Celery worker, loading the API's modules through the models, never uses.
+    import jwt
+
     try:
         header = jwt.get_unverified_header(raw_token)
     except jwt.InvalidTokenError:

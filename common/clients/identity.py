@@ -1,4 +1,4 @@
-"""Calls to identity: operators' password sign-in and this service's own service token."""
+"""Calls to identity: this service's own service token."""
 
 import threading
 import time
@@ -7,10 +7,9 @@ from typing import Any
 import structlog
 from django.conf import settings
 
-from common.auth.tokens import InvalidToken, token_claims
+from common.auth.tokens import token_claims
 from common.clients.http import ServiceClient, ServiceUnavailable
 
-TOKEN_PATH = "/identity/api/v1/auth/token/"
 SERVICE_TOKEN_PATH = "/identity/api/v1/auth/service-token/"
 UNREACHABLE = "Identity cannot be reached; try again in a moment."
 # A cached service token is replaced this long before it expires, so none is sent stale.
@@ -39,15 +38,6 @@ def post(path: str, payload: dict[str, str]) -> dict[str, Any]:
     if response.status_code != 200:
         raise IdentityRefused(body.get("detail") or "identity refused the request.")
     return body
-
-
-def operator_claims(*, email: str, password: str) -> dict[str, Any]:
-    """The verified access-token claims of the person with this e-mail and password."""
-    tokens = post(TOKEN_PATH, {"email": email, "password": password})
-    try:
-        return token_claims(tokens["access"])
-    except InvalidToken as error:
-        raise IdentityRefused(str(error)) from None
 
 
 class ServiceTokenCache:

@@ -21,11 +21,11 @@ import structlog
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from common.api.errors import DATABASE_UNAVAILABLE_ERRORS, ApplicationError
 from common.celery import enqueue
+from common.errors import DATABASE_UNAVAILABLE_ERRORS, ApplicationError
 from common.events.envelope import Event, handling
 from common.events.models import DeadLetter, InboxEntry
 from common.events.types import InvalidEvent
@@ -156,7 +156,7 @@ def handler_apply(*, event: Event, handler_name: str) -> bool:
         trace_context=event.trace_context,
     )
     with span, handling(event), transaction.atomic():
-        _, first_time = InboxEntry.objects.get_or_create(event_id=event.id, handler=handler_name)
+        first_time = inbox_entry_created(event_id=event.id, handler_name=handler_name)
         if first_time:
             function(event)
             # With event_already_handled, tells from the logs which copies are still to come.
@@ -166,6 +166,21 @@ def handler_apply(*, event: Event, handler_name: str) -> bool:
             logger.info("event_already_handled", handler=handler_name)
             EVENTS_DUPLICATES.labels(event_type=event.type).inc()
         return first_time
+
+
+def inbox_entry_created(*, event_id: uuid.UUID, handler_name: str) -> bool:
+    """Writes the handler's inbox row unless it exists; whether it did. One statement, where
+    get_or_create took a SELECT and a savepoint around its INSERT: a second delivery's insert
+    waits for the first's transaction, then finds its row (or, rolled back, writes its own)."""
+    table = connection.ops.quote_name(InboxEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (event_id, handler, handled_at) VALUES (%s, %s, %s) "
+            "ON CONFLICT (event_id, handler) DO NOTHING",
+            [event_id, handler_name, timezone.now()],
+        )
+        inserted: int = cursor.rowcount
+    return inserted == 1
 
 
 def dead_letter_record(

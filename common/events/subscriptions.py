@@ -7,15 +7,30 @@ from kombu import Queue
 
 SUBSCRIPTIONS: dict[str, tuple[str, ...]] = {
     "identity": (),
-    "catalog": ("order.created", "order.confirmed", "order.cancelled", "order.refunded"),
+    # user.* keep the people read model the admin names customers by (common/operator_admin/people).
+    "catalog": (
+        "user.registered",
+        "user.updated",
+        "order.created",
+        "order.confirmed",
+        "order.cancelled",
+        "order.refunded",
+    ),
     "orders": (
+        "user.registered",
+        "user.updated",
         "stock.reserved",
         "stock.rejected",
         "payment.succeeded",
         "payment.failed",
         "payment.refunded",
     ),
-    "payments": ("order.payment_requested", "order.refund_requested"),
+    "payments": (
+        "user.registered",
+        "user.updated",
+        "order.payment_requested",
+        "order.refund_requested",
+    ),
     "notifications": (
         "user.registered",
         "user.updated",

@@ -7,7 +7,8 @@ from celery.exceptions import Retry
 from celery.utils.time import get_exponential_backoff_interval
 from django.conf import settings
 
-from common.api.errors import DATABASE_UNAVAILABLE_ERRORS
+from common.celery import sweep_reported
+from common.errors import DATABASE_UNAVAILABLE_ERRORS
 from common.events.envelope import Event
 from common.events.inbox import RETRY_TASK, event_consume, event_handle
 from common.events.outbox import CONSUME_TASK, outbox_sweep
@@ -57,9 +58,9 @@ def retry_event_handler(
 
 @shared_task(name="mercato.events.sweep_outbox", ignore_result=True)
 def sweep_outbox() -> int:
-    return outbox_sweep()
+    return sweep_reported("outbox", outbox_sweep())
 
 
 @shared_task(name="mercato.events.prune", ignore_result=True)
 def prune_events() -> dict[str, int]:
-    return events_prune()
+    return sweep_reported("events_prune", events_prune())

@@ -9,6 +9,7 @@ worker and Celery child writes its own file and a scrape adds them up.
 
 import os
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import structlog
@@ -27,7 +28,7 @@ from prometheus_client import (
     Gauge,
     generate_latest,
 )
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
@@ -162,12 +163,34 @@ def breakers_refreshed() -> None:
         breaker_state_set(target=client.service, state=client.state)
 
 
+class SettledFilesCollector(Collector):
+    """Every process's metrics in the multiprocess directory, added up, as prometheus_client's
+    MultiProcessCollector adds them, but for a file a process forked this instant has created and
+    not yet sized: reading it would fail the whole scrape, so it waits for the next one."""
+
+    def __init__(self, directory: str) -> None:
+        self.directory = directory
+
+    def collect(self) -> Iterator[Metric]:
+        files = [str(path) for path in Path(self.directory).glob("*.db") if file_size(path) > 0]
+        yield from MultiProcessCollector.merge(files, accumulate=True)
+
+
+def file_size(path: Path) -> int:
+    """0 for a file gone meanwhile: a stopping process removes its live gauges."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
 def web_registry() -> CollectorRegistry:
     """What a web process's /metrics exports: every process's metrics (all gunicorn workers in
     multiprocess mode), and the gauges read from the database and the broker."""
     registry = CollectorRegistry()
-    if multiprocess_directory():
-        MultiProcessCollector(registry)
+    directory = multiprocess_directory()
+    if directory:
+        registry.register(SettledFilesCollector(directory))
     else:
         # A registry collects everything it holds, so it can be part of another.
         registry.register(REGISTRY)

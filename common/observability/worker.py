@@ -28,10 +28,9 @@ from celery.signals import (
     worker_process_shutdown,
 )
 from prometheus_client import CollectorRegistry, Counter, Histogram, Metric, start_http_server
-from prometheus_client.multiprocess import MultiProcessCollector, mark_process_dead
-from prometheus_client.registry import Collector
+from prometheus_client.multiprocess import mark_process_dead
 
-from common.observability.metrics import multiprocess_directory
+from common.observability.metrics import SettledFilesCollector, multiprocess_directory
 
 TASK_DURATION_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300)
 # A live gauge's file is named `gauge_live<mode>_<pid>.db`.
@@ -87,19 +86,16 @@ def task_retried(sender: Any = None, **kwargs: Any) -> None:
     TASKS_RETRIED.labels(task=task_name(sender)).inc()
 
 
-class WorkerCollector(Collector):
+class WorkerCollector(SettledFilesCollector):
     """The sum of every file in the directory, once the live gauges of children that died without
     saying so (killed) are dropped."""
-
-    def __init__(self, directory: str) -> None:
-        self.directory = directory
 
     def collect(self) -> Iterator[Metric]:
         for path in Path(self.directory).glob("gauge_live*.db"):
             match = LIVE_GAUGE_FILE.match(path.name)
             if match and not process_alive(int(match.group(1))):
                 mark_process_dead(int(match.group(1)), self.directory)
-        yield from MultiProcessCollector(None, path=self.directory).collect()
+        yield from super().collect()
 
 
 def process_alive(pid: int) -> bool:

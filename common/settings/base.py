@@ -1,5 +1,6 @@
 """The settings every service shares, read from the environment and validated as they load."""
 
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from common.settings import environment
 from common.settings.derived import (
     broker_url_from_redis,
     local_development_secret,
+    operator_form_targets,
     service_named_by,
 )
 
@@ -43,12 +45,26 @@ LOG_FORMAT = environment.choice("LOG_FORMAT", default="json", choices=("json", "
 IDENTITY_URL = environment.url(
     "IDENTITY_URL", schemes=("http", "https"), default="http://127.0.0.1:8001"
 )
+# What the portal names the platform by: the project's version, read from pyproject.toml (the image
+# carries it, not the installed distribution), and the commit the image was built from, which its
+# build sets (docker/Dockerfile); empty in a checkout.
+with (BASE_DIR / "pyproject.toml").open("rb") as project:
+    PLATFORM_VERSION = str(tomllib.load(project)["project"]["version"])
+PLATFORM_REVISION = environment.optional_text("MERCATO_REVISION", default="")
+# Where a browser finds identity's operator sign-in: unset, on the admin's own host and port (the
+# gateway, the Ingress); set where each service is reached on its own port (`make run` without
+# nginx), to identity's address on the same host name, whose cookies every port shares.
+IDENTITY_PUBLIC_URL = environment.optional_url("IDENTITY_PUBLIC_URL", schemes=("http", "https"))
 
 ALLOWED_HOSTS = environment.hosts("ALLOWED_HOSTS", default="localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = environment.hosts("CSRF_TRUSTED_ORIGINS", default="")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # First: its templates (the admin's page frame, the index with its dashboard) take the place
+    # of the admin's.
+    "common",
+    # Django's admin with Mercato's site: the service's name, the bar linking the five admins.
+    "common.operator_admin.apps.OperatorAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -61,8 +77,11 @@ INSTALLED_APPS = [
     "django_prometheus",
     "django_structlog",
     "csp",
-    "common",
     "common.events",
+    "common.audit",
+    "django_celery_beat",
+    # After django_celery_beat: its admin re-registers the library's with scopes.
+    "common.schedules",
 ]
 
 MIDDLEWARE = [
@@ -75,7 +94,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.auth.operators.OperatorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "common.api.errors.DatabaseUnavailableMiddleware",
@@ -134,13 +153,15 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The admin shows times to the second and names their time zone (common/operator_admin/formats).
+FORMAT_MODULE_PATH = "common.operator_admin.formats"
+# Where the admin reads a user id's e-mail (common/operator_admin/people/selectors.py): the
+# `people` read model, which the services that keep no users of their own install.
+PEOPLE_MODEL = "people.Person"
 
 # Every service sits behind one gateway host, so cookies are named and scoped per service.
 SESSION_COOKIE_NAME = f"{SERVICE_NAME}_sessionid"
 SESSION_COOKIE_PATH = f"/{SERVICE_NAME}/"
-# Sessions are the admin's; an operator's roles are read at sign-in, so a changed role takes
-# effect within a working day rather than Django's default two weeks.
-SESSION_COOKIE_AGE = environment.integer("ADMIN_SESSION_SECONDS", default=8 * 3600, minimum=60)
 CSRF_COOKIE_NAME = f"{SERVICE_NAME}_csrftoken"
 CSRF_COOKIE_PATH = f"/{SERVICE_NAME}/"
 # Only the admin's forms read the CSRF token, from the page; no script needs the cookie.
@@ -184,7 +205,7 @@ CONTENT_SECURITY_POLICY = {
         "style-src": [SELF],
         "img-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *operator_form_targets(IDENTITY_PUBLIC_URL)],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
     },
@@ -232,7 +253,6 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": environment.integer("NUM_PROXIES", default=0),
 }
 
-AUTHENTICATION_BACKENDS = ["common.auth.operators.IdentitySignInBackend"]
 JWT_ISSUER = environment.text("JWT_ISSUER", default="urn:mercato:identity")
 JWT_AUDIENCE = environment.text("JWT_AUDIENCE", default="urn:mercato:api")
 JWT_LEEWAY_SECONDS = environment.integer("JWT_LEEWAY_SECONDS", default=5)
@@ -272,6 +292,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "prune-events": {"task": "mercato.events.prune", "schedule": 3600},
 }
+# What the code declares above is seeded into each service's database, where beat reads it and
+# operators change it in the admin; an operator's change outlives restarts (common/schedules).
+CELERY_BEAT_SCHEDULER = "common.schedules.scheduler.DeclaredDatabaseScheduler"
 # A job still QUEUED this long after it was created lost its task (the broker was down when its
 # row committed); the services that run jobs resend it from beat at the same interval.
 JOB_REQUEUE_AFTER_SECONDS = environment.integer("JOB_REQUEUE_AFTER_SECONDS", default=60, minimum=1)
@@ -331,9 +354,11 @@ LOGGING = {
             "format": LOG_FORMAT,
         }
     },
+    "filters": {"beat_sends_at_debug": {"()": "common.observability.logging.BeatSendsAtDebug"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "structured"}},
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
+        "celery.beat": {"filters": ["beat_sends_at_debug"]},
         # Django's own console handler would print its records a second time, unformatted.
         "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "INFO"},

@@ -32,3 +32,13 @@ def broker_url_from_redis(redis_url: str, *, database: int | None = None) -> str
 def local_development_secret(service: str) -> str:
     """`service`'s client secret when DEBUG is on; identity's demo data registers the same."""
     return f"{service}-local-development-only"
+
+
+def operator_form_targets(identity_public_url: str) -> list[str]:
+    """Where an admin's forms may lead besides itself (CSP form-action, which also checks the
+    redirects after a post): with identity on a port of its own, every port of its host name,
+    since the sign-in goes back to the admin's port and the admins' "Log out" on to identity's."""
+    if not identity_public_url:
+        return []
+    parts = urlsplit(identity_public_url)
+    return [f"{parts.scheme}://{parts.hostname}:*"]

@@ -67,6 +67,11 @@ def url(name: str, *, schemes: tuple[str, ...], default: str | None = None) -> s
     return value
 
 
+def optional_url(name: str, *, schemes: tuple[str, ...]) -> str:
+    """The URL in `name`, checked as `url` checks it, or "" when unset."""
+    return url(name, schemes=schemes) if os.environ.get(name) else ""
+
+
 def without_password(parts: SplitResult) -> str:
     """The URL with its password masked: start-up errors end up in logs."""
     if parts.password is None:

@@ -9,8 +9,9 @@ from rest_framework.mixins import ListModelMixin
 if TYPE_CHECKING:
     from rest_framework.views import APIView
 
-# Served on each service's own port for the kubelet and Prometheus, never through the gateway.
-ROOT_ROUTES = frozenset({"healthz/live", "healthz/ready", "metrics"})
+# Served on each service's own port for the kubelet and Prometheus, never through the gateway;
+# and the root: a page naming the service, or identity's portal, the gateway's root.
+ROOT_ROUTES = frozenset({"", "healthz/live", "healthz/ready", "metrics"})
 API_METHODS = ("get", "post", "put", "patch", "delete")
 
 

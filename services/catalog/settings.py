@@ -8,7 +8,7 @@ from common.settings.base import (
     JOB_REQUEUE_AFTER_SECONDS,
 )
 
-INSTALLED_APPS = [*INSTALLED_APPS, "apps.catalog", "apps.inventory"]
+INSTALLED_APPS = [*INSTALLED_APPS, "common.operator_admin.people", "apps.catalog", "apps.inventory"]
 
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,

@@ -9,6 +9,8 @@ from common.settings.base import *  # noqa: F403
 from common.settings.base import CELERY_BEAT_SCHEDULE, DEBUG, INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "apps.notifications"]
+# People by e-mail in the admin: the recipients directory, kept from the same events.
+PEOPLE_MODEL = "notifications.Recipient"
 
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,
@@ -41,8 +43,12 @@ DEFAULT_FROM_EMAIL = environment.text("DEFAULT_FROM_EMAIL", default="Mercato <sh
 # A hung SMTP server fails the handler, which is retried, instead of holding a worker forever.
 EMAIL_TIMEOUT = environment.integer("EMAIL_TIMEOUT_SECONDS", default=10, minimum=1)
 
-# Local development and tests point webhooks at 127.0.0.1; production never should.
+# Local development and tests point webhooks at 127.0.0.1; production never should. `make run`
+# allows loopback only (a receiver on the developer's machine), the e2e suite any private address.
 WEBHOOK_ALLOW_PRIVATE_TARGETS = environment.boolean("WEBHOOK_ALLOW_PRIVATE_TARGETS", default=False)
+WEBHOOK_ALLOW_LOOPBACK_TARGETS = environment.boolean(
+    "WEBHOOK_ALLOW_LOOPBACK_TARGETS", default=False
+)
 WEBHOOK_MAX_ATTEMPTS = environment.integer("WEBHOOK_MAX_ATTEMPTS", default=8, minimum=1)
 WEBHOOK_TIMEOUT_SECONDS = environment.integer("WEBHOOK_TIMEOUT_SECONDS", default=5, minimum=1)
 WEBHOOK_RETRY_BACKOFF_SECONDS = environment.integer("WEBHOOK_RETRY_BACKOFF_SECONDS", default=5)

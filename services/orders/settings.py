@@ -9,7 +9,7 @@ from common.settings.base import (
     SPECTACULAR_SETTINGS,
 )
 
-INSTALLED_APPS = [*INSTALLED_APPS, "apps.orders"]
+INSTALLED_APPS = [*INSTALLED_APPS, "common.operator_admin.people", "apps.orders"]
 
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,

@@ -4,7 +4,7 @@ from common.settings import environment
 from common.settings.base import *  # noqa: F403
 from common.settings.base import CELERY_BEAT_SCHEDULE, INSTALLED_APPS
 
-INSTALLED_APPS = [*INSTALLED_APPS, "apps.payments"]
+INSTALLED_APPS = [*INSTALLED_APPS, "common.operator_admin.people", "apps.payments"]
 
 CELERY_BEAT_SCHEDULE = {
     **CELERY_BEAT_SCHEDULE,

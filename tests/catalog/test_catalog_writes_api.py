@@ -8,7 +8,7 @@ from django.db import transaction
 from apps.catalog.models import NOT_A_CURRENCY, Category, Product
 from apps.catalog.services import product_create, product_update
 from apps.inventory.models import MAXIMUM_STOCK, Stock
-from common.api.errors import ApplicationError
+from common.errors import ApplicationError
 from common.testing.races import start_late
 from tests.catalog.factories import ProductFactory
 

@@ -16,7 +16,7 @@ from apps.inventory.services import (
     stock_adjust,
     stock_reserve,
 )
-from common.api.errors import ApplicationError
+from common.errors import ApplicationError
 from common.testing.events import published, published_data
 from tests.catalog.conftest import stock_of
 from tests.catalog.factories import ProductFactory

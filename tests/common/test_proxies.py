@@ -1,6 +1,7 @@
 """The client behind the proxies: the entry the nearest proxy appended to X-Forwarded-For, never
 what the client wrote there, and the same address for the throttles and the request logs."""
 
+import logging
 import uuid
 
 import pytest
@@ -84,6 +85,8 @@ def test_forging_x_forwarded_for_does_not_escape_the_anonymous_throttle(
 
 def test_the_request_log_names_the_client_the_throttles_see(client, proxies, caplog):
     proxies(1)
+    # A probe's lines are logged at DEBUG (common.observability.logging.routine).
+    caplog.set_level(logging.DEBUG, logger="django_structlog")
 
     client.get("/healthz/live", HTTP_X_FORWARDED_FOR=f"{FORGED}, {CLIENT}", REMOTE_ADDR=PROXY)
 

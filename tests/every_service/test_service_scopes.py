@@ -3,9 +3,9 @@
 No check is out of every role's reach and no grant under the service's name is idle.
 
 What a service checks is read from the service as it runs: `required_scopes` of every view its
-URL conf reaches, every `*_scope` attribute of its admin classes and their inlines, and the admin
-sign-in's `<service>.admin.access`. Selectors narrow rows with `_any` scopes the views already
-require, so they add none.
+URL conf reaches, every `*_scope` attribute of its admin classes and their inlines, the
+`required_scope` of every admin action, and the admin sign-in's `<service>.admin.access`.
+Selectors narrow rows with `_any` scopes the views already require, so they add none.
 """
 
 from django.apps import apps
@@ -44,6 +44,8 @@ def admin_scopes() -> set[str]:
         for checker in (model_admin, *inlines):
             names = (name for name in dir(checker) if name.endswith("_scope"))
             scopes.update(getattr(checker, name) for name in names)
+        actions = (getattr(model_admin, name) for name in model_admin.actions or ())
+        scopes.update(getattr(action, "required_scope", "") for action in actions)
     return scopes - {""}
 
 

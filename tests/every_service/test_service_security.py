@@ -6,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from common.auth.operators import ACCESS_COOKIE
 from common.testing.fixtures import HTTPS_ONLY_SETTINGS
 
 pytestmark = pytest.mark.usefixtures("https_only")
@@ -15,8 +16,8 @@ OVER_HTTPS = {"HTTP_HOST": "testserver", "HTTP_X_FORWARDED_PROTO": "https"}
 OVER_HTTP = {"HTTP_HOST": "testserver", "HTTP_X_FORWARDED_PROTO": "http"}
 
 
-def login_url() -> str:
-    return f"/{settings.SERVICE_NAME}/admin/login/"
+def admin_url() -> str:
+    return f"/{settings.SERVICE_NAME}/admin/"
 
 
 def shown(response) -> str:
@@ -24,10 +25,10 @@ def shown(response) -> str:
 
 
 def test_a_browser_on_plain_http_is_sent_to_https(client):
-    response = client.get(login_url(), **OVER_HTTP)
+    response = client.get(admin_url(), **OVER_HTTP)
 
     assert response.status_code == 301, shown(response)
-    assert response["Location"] == f"https://testserver{login_url()}"
+    assert response["Location"] == f"https://testserver{admin_url()}"
 
 
 def test_probes_metrics_and_service_calls_over_the_clusters_plain_http_are_not_redirected(
@@ -45,8 +46,8 @@ def test_probes_metrics_and_service_calls_over_the_clusters_plain_http_are_not_r
     }
 
 
-def test_an_admin_page_over_https_carries_the_security_headers(client):
-    response = client.get(login_url(), **OVER_HTTPS)
+def test_an_admin_page_over_https_carries_the_security_headers(operator_client):
+    response = operator_client().get(admin_url(), **OVER_HTTPS)
 
     assert response.status_code == 200, shown(response)
     assert response["Strict-Transport-Security"] == (
@@ -63,25 +64,24 @@ def test_an_admin_page_over_https_carries_the_security_headers(client):
     assert policy["form-action"] == "'self'"
 
 
-def test_the_admins_csrf_cookie_is_secure_http_only_and_same_site(client):
-    response = client.get(login_url(), **OVER_HTTPS)
+def test_the_admins_csrf_cookie_is_secure_http_only_and_same_site(operator_client):
+    response = operator_client().get(admin_url(), **OVER_HTTPS)
 
     cookie = response.cookies[settings.CSRF_COOKIE_NAME]
     assert (cookie["secure"], cookie["httponly"], cookie["samesite"]) == (True, True, "Lax")
 
 
-def test_an_admin_form_posted_without_its_csrf_token_is_refused():
+def test_an_admin_form_posted_without_its_csrf_token_is_refused(operator_client):
     browser = Client(enforce_csrf_checks=True)
+    browser.cookies[ACCESS_COOKIE] = operator_client().cookies[ACCESS_COOKIE].value
     origin = {"HTTP_ORIGIN": "https://testserver", **OVER_HTTPS}
-    form = browser.get(login_url(), **OVER_HTTPS)
+    page = browser.get(admin_url(), **OVER_HTTPS)
+    log_out = f"{admin_url()}logout/"
 
-    forged = browser.post(login_url(), {}, **origin)
-    genuine = browser.post(
-        login_url(), {"csrfmiddlewaretoken": form.context["csrf_token"]}, **origin
-    )
+    forged = browser.post(log_out, {}, **origin)
+    genuine = browser.post(log_out, {"csrfmiddlewaretoken": page.context["csrf_token"]}, **origin)
 
     assert forged.status_code == 403, shown(forged)
     assert "CSRF verification failed" in forged.content.decode()
-    # The form itself answers: the token was all that was missing.
-    assert genuine.status_code == 200, shown(genuine)
-    assert "This field is required." in genuine.content.decode()
+    # The log-out goes on to identity: the token was all that was missing.
+    assert genuine.status_code == 307, shown(genuine)

@@ -3,11 +3,12 @@
 from datetime import timedelta
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 from django.core.cache import cache
 from django.utils import timezone
 from rest_framework.throttling import SimpleRateThrottle
 
+from apps.accounts.models import User
 from tests.identity.conftest import DEMO_PASSWORD, TOKEN_URL
 
 CUSTOMER = "customer@mercato.local"
@@ -49,14 +50,23 @@ def test_the_lock_lifts_when_the_cool_off_has_passed(api_client, demo_users, set
     assert attempt(api_client, DEMO_PASSWORD).status_code == 200
 
 
-def test_the_identity_admin_login_locks_the_same_way(client, demo_users):
-    for n in range(10):
-        client.post("/identity/admin/login/", {"username": CUSTOMER, "password": f"wrong-{n}"})
+def test_a_successful_sign_in_clears_the_failures_before_it(api_client, demo_users):
+    for n in range(9):
+        attempt(api_client, f"wrong-{n}")
 
-    locked = client.post("/identity/admin/login/", {"username": CUSTOMER, "password": "x"})
+    signed_in = attempt(api_client, DEMO_PASSWORD)
+    after = [attempt(api_client, f"again-{n}").status_code for n in range(9)]
 
-    assert locked.status_code == 429
-    assert "This account is locked after 10 failed sign-ins" in locked.content.decode()
+    assert signed_in.status_code == 200
+    assert after == [401] * 9
+    assert not AccessAttempt.objects.filter(username=CUSTOMER, failures_since_start__gte=10)
+
+
+def test_a_successful_sign_in_is_logged_and_sets_the_last_login(api_client, demo_users):
+    assert attempt(api_client, DEMO_PASSWORD).status_code == 200
+
+    assert AccessLog.objects.filter(username=CUSTOMER).count() == 1
+    assert User.objects.get(email=CUSTOMER).last_login is not None
 
 
 THROTTLED_ADDRESS = "198.51.100.7"

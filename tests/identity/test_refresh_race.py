@@ -14,7 +14,7 @@ from django.db import transaction
 from apps.accounts.models import User
 from apps.accounts.services import token_pair_for, token_refresh
 from apps.accounts.tokens import RefreshToken
-from common.api.errors import ApplicationError
+from common.errors import ApplicationError
 from common.testing.races import start_late
 
 

@@ -1,5 +1,6 @@
 """Registration, one's own profile and password, and reading or editing others by scope."""
 
+import jwt
 import pytest
 
 from apps.accounts.api.serializers import MAXIMUM_SECRET_LENGTH
@@ -178,6 +179,20 @@ def test_a_customer_reads_and_renames_themself(as_user):
 
     assert renamed.status_code == 200
     assert client.get(ME_URL).json()["full_name"] == "Cleo C."
+
+
+def test_a_person_sets_their_timezone_which_their_next_token_carries(as_user, sign_in):
+    client = as_user("support@mercato.local")
+
+    unknown = client.patch(ME_URL, {"timezone": "Europe/Atlantis"})
+    changed = client.patch(ME_URL, {"timezone": "Asia/Tokyo"})
+
+    assert unknown.status_code == 400
+    assert list(unknown.json()["errors"]) == ["timezone"]
+    assert changed.status_code == 200
+    assert changed.json()["timezone"] == "Asia/Tokyo"
+    access = sign_in("support@mercato.local")["access"]
+    assert jwt.decode(access, options={"verify_signature": False})["zoneinfo"] == "Asia/Tokyo"
 
 
 def test_changing_the_password_checks_the_current_one_and_the_validators(as_user, sign_in):

@@ -114,4 +114,5 @@ def test_under_debug_without_mercato_home_mail_goes_to_the_console(monkeypatch):
     assert settings["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
     assert settings["DEFAULT_FROM_EMAIL"] == "Mercato <shop@mercato.local>"
     assert settings["WEBHOOK_ALLOW_PRIVATE_TARGETS"] is False
+    assert settings["WEBHOOK_ALLOW_LOOPBACK_TARGETS"] is False
     assert settings["WEBHOOK_MAX_ATTEMPTS"] == 8

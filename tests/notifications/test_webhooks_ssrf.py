@@ -295,3 +295,66 @@ def test_a_redirect_is_never_followed(webhook_receiver, status):
     assert internal.requests == []
     assert (attempt.response_status, attempt.error) == (status, f"The endpoint answered {status}.")
     assert settled.status == DeliveryStatus.FAILED
+
+
+@pytest.fixture
+def local_development(production, settings) -> HttpStub:
+    """`make run`'s setting: loopback targets allowed, every other non-public address not."""
+    settings.WEBHOOK_ALLOW_LOOPBACK_TARGETS = True
+    return production
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "loopback.example.test"])
+def test_with_loopback_allowed_a_receiver_on_this_machine_is_registered_and_reached(
+    api_client, customer_headers, local_development, host
+):
+    created = api_client.post(
+        WEBHOOKS_URL,
+        {"url": f"http://{host}:{local_development.port}/hook", "event_types": ["order.created"]},
+        **customer_headers,
+    )
+    assert created.status_code == 201, created.content
+    delivery = WebhookDeliveryFactory(endpoint=WebhookEndpoint.objects.get())
+
+    settled = webhook_delivery_attempt(delivery_id=delivery.id)
+
+    assert settled is not None
+    assert settled.status == DeliveryStatus.SUCCEEDED
+    assert [request.path for request in local_development.requests] == ["/hook"]
+
+
+@pytest.mark.parametrize(
+    "blocked",
+    [
+        address("private", "10.0.0.7"),
+        address("link-local", "169.254.169.254"),
+        address("NAT64 of loopback", "[64:ff9b::7f00:1]"),
+        address("6to4 of loopback", "[2002:7f00:1::1]"),
+        name("name resolving private", "internal.example.test", "10.0.0.7"),
+    ],
+    ids=str,
+)
+def test_with_loopback_allowed_every_other_non_public_address_is_still_refused(
+    api_client, customer_headers, local_development, blocked
+):
+    response = api_client.post(
+        WEBHOOKS_URL,
+        {"url": url_of(blocked, local_development), "event_types": ["order.created"]},
+        **customer_headers,
+    )
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {"url": [blocked.reason]}
+
+
+@pytest.mark.parametrize("host", ["[::1]", "[::ffff:127.0.0.1]", "127.9.9.9"])
+def test_with_loopback_allowed_every_loopback_spelling_is_accepted(
+    api_client, customer_headers, local_development, host
+):
+    response = api_client.post(
+        WEBHOOKS_URL,
+        {"url": f"http://{host}:{local_development.port}/hook", "event_types": ["order.created"]},
+        **customer_headers,
+    )
+
+    assert response.status_code == 201, response.content

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.orders.models import Order, OrderStatus
 from apps.orders.services import order_cancel, order_place, orders_expire_unpaid
-from common.api.errors import ApplicationError
+from common.errors import ApplicationError
 from common.testing.events import deliver, event_data
 from common.testing.metrics import metric_value
 from tests.orders.conftest import order_in

@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from apps.orders import services
 from apps.orders.models import Order, OrderExport, OrderStatus
 from apps.orders.services import orders_expire_unpaid
 from apps.orders.tasks import (
@@ -15,7 +16,7 @@ from apps.orders.tasks import (
     order_exports_requeue_task,
     order_saga_deadlines_task,
 )
-from common.jobs import JobStatus
+from common.jobs import JobProgress, JobStatus
 from common.testing.celery import broker_unreachable
 from common.testing.events import published_data
 from tests.orders.conftest import FINANCE_SCOPES, ORDERS_URL, order_in
@@ -153,6 +154,47 @@ def test_an_export_left_running_by_a_killed_worker_is_written_when_its_task_come
     export.refresh_from_db()
     assert (export.status, export.row_count) == (JobStatus.SUCCEEDED, 1)
     assert len(rows(export.content)) == 1
+
+
+def test_an_export_saves_its_progress_after_each_batch_of_rows_while_it_runs(monkeypatch):
+    monkeypatch.setattr(services, "EXPORT_PROGRESS_ROWS", 2)
+    for _ in range(5):
+        order_in(OrderStatus.CONFIRMED)
+    export = OrderExport.objects.create(requested_by="finance-1")
+    saved: list[tuple[str, int, int]] = []
+    advance = JobProgress.advance
+
+    def advance_and_read_the_row(progress, rows=1):
+        advance(progress, rows)
+        job = OrderExport.objects.values_list("status", "processed_rows", "total_rows")
+        saved.append(job.get(id=export.id))
+
+    monkeypatch.setattr(JobProgress, "advance", advance_and_read_the_row)
+
+    order_export_run_task(str(export.id))
+
+    running = JobStatus.RUNNING
+    assert saved == [
+        (running, 0, 5),
+        (running, 2, 5),
+        (running, 2, 5),
+        (running, 4, 5),
+        (running, 4, 5),
+    ]
+    export.refresh_from_db()
+    assert (export.status, export.processed_rows, export.total_rows) == (JobStatus.SUCCEEDED, 5, 5)
+
+
+def test_progress_from_a_duplicate_run_leaves_a_finished_export_as_it_ended():
+    export = OrderExport.objects.create(
+        requested_by="finance-1", status=JobStatus.SUCCEEDED, total_rows=3, processed_rows=3
+    )
+
+    progress = JobProgress(model=OrderExport, job_id=export.id, total_rows=9, every_rows=1)
+    progress.advance()
+
+    export.refresh_from_db()
+    assert (export.processed_rows, export.total_rows) == (3, 3)
 
 
 def test_a_failing_export_job_is_marked_failed_with_its_error():

@@ -1,5 +1,5 @@
 """The ownership matrix of payments: every default role and anonymous callers against another
-customer's payment, read alone or fished for through the list's query string."""
+customer's payment, read alone, fished for through the list's query string, or retried."""
 
 from common.testing.ownership import Access, Listing
 from tests.payments.factories import PaymentFactory
@@ -7,6 +7,7 @@ from tests.payments.factories import PaymentFactory
 SERVICE = "payments"
 API = f"{SERVICE}/api/v1/"
 READERS_OF_EVERY_PAYMENT = frozenset({"support", "finance", "admin"})
+RETRIERS = frozenset({"finance", "admin"})
 
 
 def payment(owner: str):
@@ -21,6 +22,7 @@ ACCESSES = (
         allowed=READERS_OF_EVERY_PAYMENT,
         hidden=frozenset({"customer"}),
     ),
+    Access(f"{API}payments/<uuid:payment_id>/retry/", "post", payment, allowed=RETRIERS),
 )
 LISTINGS = (
     Listing(

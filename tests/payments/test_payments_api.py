@@ -1,4 +1,5 @@
-"""Payment reads: a customer sees only their own, `read_any` sees all, in constant queries."""
+"""Payment reads: a customer sees only their own, `read_any` sees all, in constant queries; finance
+retries a stalled payment."""
 
 import uuid
 
@@ -170,3 +171,36 @@ def test_a_service_token_with_the_customer_scope_sees_no_payments(api_client, to
 
     assert response.status_code == 200
     assert response.json()["count"] == 0
+
+
+@pytest.fixture
+def as_finance(api_client, token_minter):
+    scopes = [READ_ANY, "payments.payment.retry"]
+    api_client.credentials(**token_minter.authorization(scopes=scopes, roles=["finance"]))
+    return api_client
+
+
+def test_finance_retries_a_stalled_charge_through_the_api_as_the_admin_does(as_finance, committed):
+    payment = PaymentFactory()
+
+    with committed():
+        response = as_finance.post(f"{detail_url(payment.id)}retry/")
+
+    assert response.status_code == 200, response.content
+    payment.refresh_from_db()
+    assert payment.status == PaymentStatus.SUCCEEDED
+
+
+def test_a_settled_payment_is_a_409_to_retry(as_finance):
+    payment = PaymentFactory(status=PaymentStatus.FAILED, failure_reason="card_declined")
+
+    response = as_finance.post(f"{detail_url(payment.id)}retry/")
+
+    assert response.status_code == 409
+    assert response.json()["type"] == "urn:mercato:problem:payment_not_retryable"
+
+
+def test_support_may_not_retry(as_support):
+    payment = PaymentFactory()
+
+    assert as_support.post(f"{detail_url(payment.id)}retry/").status_code == 403

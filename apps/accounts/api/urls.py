@@ -7,6 +7,7 @@ from apps.accounts.api import views
 urlpatterns = [
     path("auth/register/", views.RegisterApi.as_view(), name="register"),
     path("auth/token/", views.TokenObtainApi.as_view(), name="token-obtain"),
+    path("auth/oauth2/token/", views.OAuth2TokenApi.as_view(), name="oauth2-token"),
     path("auth/token/refresh/", views.TokenRefreshApi.as_view(), name="token-refresh"),
     path("auth/token/revoke/", views.TokenRevokeApi.as_view(), name="token-revoke"),
     path("auth/service-token/", views.ServiceTokenApi.as_view(), name="service-token"),

@@ -29,8 +29,8 @@ from apps.catalog.selectors import (
 )
 from apps.inventory.models import MAXIMUM_STOCK
 from common.api.caching import CachedReadMixin
-from common.api.errors import ApplicationError
 from common.api.views import EditableDetailApi, ListCreateApi, ServiceApi, validated
+from common.errors import ApplicationError
 
 # One order's worth of lines and then some; the query string stays far below URL limits.
 MAXIMUM_PRICE_IDS = 100

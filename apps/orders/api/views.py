@@ -7,7 +7,14 @@ from rest_framework import generics, renderers, serializers, status
 from rest_framework.response import Response
 
 from apps.orders import services
-from apps.orders.api.serializers import OrderDetailOutput, OrderExportOutput, OrderOutput
+from apps.orders.api.filters import OrderFilter
+from apps.orders.api.serializers import (
+    OrderDetailOutput,
+    OrderExportOutput,
+    OrderOutput,
+    order_detail_output,
+    order_list_output,
+)
 from apps.orders.models import IdempotencyKey, Order, OrderStatus
 from apps.orders.scopes import (
     ORDER_CANCEL,
@@ -18,7 +25,13 @@ from apps.orders.scopes import (
     ORDER_READ_ANY,
     ORDER_REFUND,
 )
-from apps.orders.selectors import order_export_file, order_export_get, order_get, order_list
+from apps.orders.selectors import (
+    order_export_file,
+    order_export_get,
+    order_get,
+    order_list,
+    order_rows_with_lines,
+)
 from common.api.idempotency import idempotent
 from common.api.schema import IDEMPOTENCY_KEY
 from common.api.views import ServiceApi, validated
@@ -32,7 +45,7 @@ DEFAULT_CANCEL_REASON = "cancelled on request"
 def order_response(request, order_id, *, any_scope: str = ORDER_READ_ANY) -> Response:
     """The order as the caller may see it now, with its lines and history."""
     order = order_get(viewer=caller(request), order_id=order_id, any_scope=any_scope)
-    return Response(OrderDetailOutput(order).data)
+    return Response(order_detail_output(order))
 
 
 class LineInput(serializers.Serializer):
@@ -45,7 +58,7 @@ class OrderListApi(generics.ListAPIView):
 
     required_scopes = {"get": (ORDER_READ, ORDER_READ_ANY), "post": ORDER_CREATE}
     serializer_class = OrderOutput
-    filterset_fields = ("status",)
+    filterset_class = OrderFilter
 
     class InputSerializer(serializers.Serializer):
         lines = serializers.ListField(child=LineInput(), allow_empty=False, max_length=100)
@@ -62,21 +75,33 @@ class OrderListApi(generics.ListAPIView):
             return Order.objects.none()
         return order_list(viewer=caller(self.request))
 
+    def list(self, request, *args, **kwargs):
+        """The page as `serializer_class` (the schema's) renders it, from rows, not instances."""
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        orders = order_rows_with_lines(orders=page or [])
+        return self.get_paginated_response([order_list_output(order) for order in orders])
+
     @extend_schema(
         request=InputSerializer,
         responses={201: OrderDetailOutput},
         parameters=[IDEMPOTENCY_KEY],
     )
     def post(self, request):
+        """Places an order for the caller: its prices are read from catalog and frozen on its
+        lines, and it moves on by itself (stock reserved, payment taken) to CONFIRMED or
+        CANCELLED. A retry with the same Idempotency-Key and body gets the first answer again."""
         return idempotent(request, model=IdempotencyKey, action=lambda: self.place(request))
 
     def place(self, request) -> Response:
         data = validated(self.InputSerializer, request)
         order = services.order_place(customer_id=request.user.id, **data)
-        return Response(OrderDetailOutput(order).data, status=status.HTTP_201_CREATED)
+        return Response(order_detail_output(order), status=status.HTTP_201_CREATED)
 
 
 class OrderDetailApi(ServiceApi):
+    """One order with its lines and status history: the caller's own, or anyone's with
+    `orders.order.read_any`."""
+
     required_scopes = {"get": (ORDER_READ, ORDER_READ_ANY)}
 
     @extend_schema(responses=OrderDetailOutput)
@@ -102,6 +127,9 @@ class OrderCancelApi(ServiceApi):
 
 
 class OrderRefundApi(ServiceApi):
+    """Refunds a CONFIRMED order: it is REFUND_PENDING until payments has refunded it, then
+    REFUNDED, its stock returned."""
+
     required_scopes = {"post": ORDER_REFUND}
     conflicts = ("post",)  # only a CONFIRMED order is refunded
 
@@ -113,6 +141,9 @@ class OrderRefundApi(ServiceApi):
 
 
 class OrderExportListApi(ServiceApi):
+    """Starts a CSV export of the orders matching the filters; a worker writes it, and its status
+    and download are at `exports/{export_id}/`."""
+
     required_scopes = {"post": ORDER_EXPORT}
 
     class InputSerializer(serializers.Serializer):
@@ -128,6 +159,8 @@ class OrderExportListApi(ServiceApi):
 
 
 class OrderExportDetailApi(ServiceApi):
+    """An export the caller requested: its status, and once SUCCEEDED, its download."""
+
     required_scopes = {"get": AUTHENTICATED}
 
     @extend_schema(responses=OrderExportOutput)
@@ -147,6 +180,8 @@ class CsvRenderer(renderers.BaseRenderer):
 
 
 class OrderExportDownloadApi(ServiceApi):
+    """The CSV of a SUCCEEDED export the caller requested."""
+
     required_scopes = {"get": AUTHENTICATED}
     conflicts = ("get",)  # the export has not succeeded
     renderer_classes = (renderers.JSONRenderer, CsvRenderer)

@@ -14,11 +14,10 @@ from common.api.errors import (
     DATABASE_UNAVAILABLE_DETAIL,
     RETRY_AFTER_SECONDS,
     SERVER_ERROR_DETAIL,
-    ApplicationError,
-    field_errors,
 )
 from common.api.views import ServiceApi
 from common.auth.permissions import PUBLIC
+from common.errors import ApplicationError
 
 LEAKY_MESSAGE = "password=hunter2 at db.internal"
 
@@ -238,20 +237,6 @@ def test_a_method_the_view_lacks_is_a_405_problem(api_client):
     assert response.status_code == 405
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["type"] == "urn:mercato:problem:method_not_allowed"
-
-
-@pytest.mark.parametrize(
-    ("detail", "flattened"),
-    [
-        (["Bad input."], {"non_field_errors": ["Bad input."]}),
-        ({"address": {"zip": ["Too short."]}}, {"address.zip": ["Too short."]}),
-        ({"lines": [{}, {"quantity": ["Too small."]}]}, {"lines.1.quantity": ["Too small."]}),
-        ({"tags": {0: ["Not a string."]}}, {"tags.0": ["Not a string."]}),
-        ({"email": "Invalid."}, {"email": ["Invalid."]}),
-    ],
-)
-def test_field_errors_flattens_each_shape_drf_produces(detail, flattened):
-    assert field_errors(detail) == flattened
 
 
 @pytest.mark.django_db

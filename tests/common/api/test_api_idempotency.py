@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from common.api.errors import ApplicationError
 from common.api.idempotency import HEADER, fingerprint, idempotency_key
+from common.errors import ApplicationError
 
 
 def request_with(key: str | None):

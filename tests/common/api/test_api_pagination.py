@@ -94,6 +94,36 @@ def test_a_page_of_a_queryset_and_its_count_are_read_in_one_query(
     assert body["next"].endswith("page=3&page_size=3")
 
 
+class ContentTypeRowsApi(ListAPIView):
+    """The same list read as `.values()` rows."""
+
+    required_scopes = {"get": PUBLIC}
+    filter_backends = ()
+
+    def get_queryset(self):
+        return ContentType.objects.order_by("id").values("model")
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response([row["model"] for row in page])
+
+
+urlpatterns.append(path("content-type-rows/", ContentTypeRowsApi.as_view()))
+
+
+@pytest.mark.django_db
+def test_a_page_of_values_rows_and_its_count_are_read_in_one_query(
+    api_client, django_assert_num_queries
+):
+    models = list(ContentType.objects.order_by("id").values_list("model", flat=True))
+
+    with django_assert_num_queries(1):
+        body = api_client.get("/content-type-rows/", {"page_size": 3, "page": 2}).json()
+
+    assert body["count"] == len(models)
+    assert body["results"] == models[3:6]
+
+
 @pytest.mark.django_db
 def test_a_page_of_a_queryset_past_the_end_is_a_400_naming_page(api_client):
     response = api_client.get("/content-types/", {"page": 1000})

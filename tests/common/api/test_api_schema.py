@@ -43,7 +43,7 @@ def test_every_error_is_problem_json_with_the_shared_component(schema):
 
 def test_a_public_read_declares_what_any_caller_can_meet(schema):
     assert statuses(schema, PRODUCT, "get") == {"200", "401", "404", "429", "503"}
-    assert schema["paths"][PRODUCT]["get"]["security"] == [{"bearerAuth": []}, {}]
+    assert schema["paths"][PRODUCT]["get"]["security"] == [{"bearerAuth": []}, {"oauth2": []}, {}]
 
 
 def test_a_list_declares_400_for_its_query_parameters(schema):
@@ -55,7 +55,7 @@ def test_a_scoped_write_with_a_body_declares_scope_body_and_conflict_errors(sche
         "200",
         *("400", "401", "403", "404", "409", "413", "415", "429", "503"),
     }
-    assert schema["paths"][PRODUCT]["patch"]["security"] == [{"bearerAuth": []}]
+    assert schema["paths"][PRODUCT]["patch"]["security"] == [{"bearerAuth": []}, {"oauth2": []}]
 
 
 def test_only_the_methods_a_view_names_in_conflicts_declare_409(schema):

@@ -1,10 +1,12 @@
 """Handlers apply an event at most once, are retried when they fail, then dead-lettered."""
 
+import threading
 import uuid
 
 import pytest
 import structlog
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 
 from common.events import inbox
 from common.events.envelope import Event, envelope_for
@@ -231,3 +233,38 @@ def test_a_retry_the_broker_refuses_leaves_the_event_in_the_dead_letters(handled
     assert dead_letter.attempts == 1
     assert dead_letter.error.startswith(RETRY_NOT_QUEUED)
     assert "the mail server is down" in dead_letter.error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_racing_one_still_in_its_transaction_waits_and_then_applies_nothing():
+    """Two workers holding copies of one event: the second's inbox insert waits for the first's
+    transaction, then finds its row."""
+    event_id = uuid.uuid4()
+    first_inserted, first_may_commit = threading.Event(), threading.Event()
+    outcomes: dict[str, bool] = {}
+
+    def deliver_first() -> None:
+        with transaction.atomic():
+            outcomes["first"] = inbox.inbox_entry_created(event_id=event_id, handler_name=HANDLER)
+            first_inserted.set()
+            first_may_commit.wait(timeout=10)
+        connection.close()
+
+    def deliver_second() -> None:
+        with transaction.atomic():
+            outcomes["second"] = inbox.inbox_entry_created(event_id=event_id, handler_name=HANDLER)
+        connection.close()
+
+    first = threading.Thread(target=deliver_first)
+    first.start()
+    first_inserted.wait(timeout=10)
+    second = threading.Thread(target=deliver_second)
+    second.start()
+    second.join(timeout=0.5)
+    assert second.is_alive()  # waiting on the first's uncommitted row
+    first_may_commit.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+
+    assert outcomes == {"first": True, "second": False}
+    assert InboxEntry.objects.filter(event_id=event_id, handler=HANDLER).count() == 1

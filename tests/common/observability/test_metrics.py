@@ -15,6 +15,7 @@ from common.events.inbox import dead_letter_record
 from common.events.models import DeadLetter, OutboxEvent
 from common.events.outbox import publish
 from common.observability.metrics import OutboxCollector, QueueDepthCollector
+from common.settings.derived import broker_url_from_redis
 from common.testing.celery import broker_unreachable
 from common.testing.events import deliver, event_data
 from common.testing.metrics import metric_value
@@ -137,7 +138,9 @@ def redis_broker():
     messages of each priority have a list of their own)."""
     client = redis.Redis.from_url(settings.REDIS_URL)
     client.flushdb()
-    app = Celery("queue-depth", broker=settings.REDIS_URL, set_as_current=False)
+    app = Celery(
+        "queue-depth", broker=broker_url_from_redis(settings.REDIS_URL), set_as_current=False
+    )
     previous = current_app._get_current_object()
     app.set_current()
     try:

@@ -1,5 +1,6 @@
 """Request ids: a sane caller id is echoed, anything else is replaced by a fresh uuid."""
 
+import logging
 import uuid
 
 import pytest
@@ -74,6 +75,8 @@ def test_an_unacceptable_correlation_id_is_replaced_by_the_request_id(client, of
 
 
 def test_every_line_of_a_request_carries_its_request_and_correlation_ids(client, caplog):
+    # A probe's lines are logged at DEBUG (common.observability.logging.routine).
+    caplog.set_level(logging.DEBUG, logger="django_structlog")
     response = client.get(
         "/healthz/live", HTTP_X_REQUEST_ID="req-9", HTTP_X_CORRELATION_ID="order-9"
     )

@@ -26,6 +26,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from common.events.envelope import envelope_for
 from common.events.outbox import CONSUME_TASK
 from common.observability import worker as worker_metrics
+from common.settings.derived import broker_url_from_redis
 from common.testing.events import event_data
 from common.testing.servers import free_port
 
@@ -63,7 +64,7 @@ def worker(tmp_path):
         "DATABASE_URL": urlsplit(os.environ["DATABASE_URL"])
         ._replace(path="/mercato_metrics_no_such_database")
         .geturl(),
-        "CELERY_BROKER_URL": settings.REDIS_URL,
+        "CELERY_BROKER_URL": broker_url_from_redis(settings.REDIS_URL),
         "PROMETHEUS_MULTIPROC_DIR": str(directory),
         "WORKER_METRICS_PORT": str(port),
         "DJANGO_SETTINGS_MODULE": "services.catalog.settings",
@@ -147,8 +148,8 @@ def test_the_worker_serves_the_counts_of_all_its_children_added_up(worker):
     process, url, directory = worker
     answered = wait_for(url, process, lambda samples: True)
     assert not [name for name, _ in answered if name.startswith("mercato_celery_")], answered
-    app = Celery("sender", broker=settings.REDIS_URL, set_as_current=False)
-    consume(app, "user.registered")
+    app = Celery("sender", broker=broker_url_from_redis(settings.REDIS_URL), set_as_current=False)
+    consume(app, "payment.succeeded")
     consume(app, "order.created")
     app.send_task(FAILING_TASK, queue=settings.SERVICE_NAME)
 
@@ -202,3 +203,13 @@ def test_a_solo_worker_keeps_serving_after_its_pool_says_a_child_started(monkeyp
         server.server_close()
         monkeypatch.setattr(worker_metrics, "_server", None)
         monkeypatch.setattr(worker_metrics, "_server_pid", None)
+
+
+def test_a_file_a_child_has_created_but_not_yet_sized_is_left_out_of_the_scrape(tmp_path):
+    stale_counts(tmp_path)
+    (tmp_path / "counter_1234.db").touch()
+
+    families = list(worker_metrics.WorkerCollector(str(tmp_path)).collect())
+
+    samples = [(sample.labels, sample.value) for family in families for sample in family.samples]
+    assert samples == [({"task": FAILING_TASK}, 100.0)]

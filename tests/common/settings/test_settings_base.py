@@ -118,6 +118,7 @@ def test_an_explicit_broker_url_wins_over_the_redis_url(environment):
         ("LOG_LEVEL", "LOUD"),
         ("LOG_FORMAT", "xml"),
         ("BROKER_VISIBILITY_TIMEOUT_SECONDS", "5"),
+        ("IDENTITY_PUBLIC_URL", "identity.internal:8001"),
     ],
 )
 def test_a_bad_value_stops_start_up_naming_the_variable(environment, name, value):
@@ -125,6 +126,25 @@ def test_a_bad_value_stops_start_up_naming_the_variable(environment, name, value
 
     with pytest.raises(ConfigurationError, match=f"^{name} "):
         settings_of("catalog")
+
+
+def test_behind_the_gateway_admin_forms_lead_to_their_own_origin_only(environment):
+    environment.delenv("IDENTITY_PUBLIC_URL", raising=False)
+    settings = settings_of("orders")
+
+    assert settings["IDENTITY_PUBLIC_URL"] == ""
+    assert settings["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["form-action"] == ["'self'"]
+
+
+def test_with_identity_on_its_own_port_admin_forms_may_lead_to_its_host_name(environment):
+    """The sign-in goes back to the admin's port, and "Log out" on to identity's."""
+    environment.setenv("IDENTITY_PUBLIC_URL", "http://127.0.0.1:8001")
+    settings = settings_of("orders")
+
+    assert settings["CONTENT_SECURITY_POLICY"]["DIRECTIVES"]["form-action"] == [
+        "'self'",
+        "http://127.0.0.1:*",
+    ]
 
 
 def https_settings(settings: dict) -> dict:
