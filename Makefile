@@ -12,9 +12,12 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet uv==$(UV_VERSION)
 
-# Reinstalls only when the lock or the project metadata changed.
+# Reinstalls only when the lock or the project metadata changed. Compiled to bytecode as in the
+# image: where PYTHONDONTWRITEBYTECODE is set (CI, containers) every process would otherwise
+# compile each module it imports from source, which leaves it about 13 MiB larger for good.
 $(VENV)/.installed: requirements.lock pyproject.toml | $(BIN)/uv
-	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r requirements.lock
+	$(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes --compile-bytecode \
+		-r requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
 	touch $@
 

@@ -50,6 +50,8 @@ class Supervisor:
     backoff_maximum_seconds: float = 30.0
     stable_after_seconds: float = 60.0
     children: dict[str, Child] = field(default_factory=dict)
+    # When a child last wrote to the console (monotonic): start-up waits for it to fall quiet.
+    last_echoed: float = 0.0
     _tees: dict[str, threading.Thread] = field(default_factory=dict)
     _console_lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -87,6 +89,36 @@ class Supervisor:
         del self.children[name]
         return returncode
 
+    def run_quietly(self, name: str, command: list[str], *, env: dict[str, str]) -> tuple[int, str]:
+        """Runs a one-off step to its end without echoing it: its log lines (stderr) and what it
+        printed (stdout) go to its log file, and what it printed is returned, for the caller to
+        show as one block rather than interleaved with the other children's lines."""
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            process = subprocess.Popen(
+                command,
+                env=env,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,
+            )
+            self.children[name] = Child(
+                command=command, env=env, process=process, started_at=time.monotonic()
+            )
+            printed, _ = process.communicate()
+            log.write(printed)
+        # Ctrl-C meanwhile: stop_all has already let go of it.
+        self.children.pop(name, None)
+        return process.returncode, printed.decode(errors="replace")
+
+    def say(self, text: str) -> None:
+        """Writes a block of the launcher's own to the console, never cut by a child's line."""
+        with self._console_lock:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+
     def _tee(self, name: str, process: subprocess.Popen[bytes]) -> None:
         with open(self.log_dir / f"{name}.log", "ab") as log:
             for line in process.stdout or ():
@@ -98,6 +130,7 @@ class Supervisor:
         with self._console_lock:
             sys.stdout.write(f"{name:>22} | {line}")
             sys.stdout.flush()
+            self.last_echoed = time.monotonic()
 
     def exited(self) -> dict[str, int]:
         """Children that stopped by themselves, with their exit codes."""

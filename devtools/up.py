@@ -6,10 +6,11 @@ import shutil
 import signal
 import string
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +36,11 @@ if TYPE_CHECKING:
 ENTRYPOINT = str(ROOT / "docker" / "entrypoint")
 GATEWAY_TEMPLATE = ROOT / "docker" / "gateway" / "mercato.conf.template"
 READY_TIMEOUT_SECONDS = 120
+# Start-up ends when the children's console has been quiet this long (at most QUIET_WAIT_SECONDS):
+# the table is printed after their start-up lines, not among them.
+QUIET_SECONDS = 1.0
+QUIET_WAIT_SECONDS = 10.0
+USAGE = "usage: ./manage.py up [--status]"
 MIGRATIONS = [*ROOT.glob("apps/*/migrations/*.py"), *ROOT.glob("common/**/migrations/*.py")]
 
 
@@ -46,12 +52,21 @@ def _stop(signal_number, frame):
     raise KeyboardInterrupt
 
 
-def up() -> int:
+def up(arguments: Sequence[str] = ()) -> int:
+    """The platform until Ctrl-C; `--status` prints the table of a running one and its state."""
+    home = mercato_home()
+    base_port = integer("MERCATO_BASE_PORT", default=DEFAULT_BASE_PORT, minimum=1)
+    if list(arguments) == ["--status"]:
+        print(status_table(base_port=base_port, gateway=gateway_answers(base_port)), flush=True)
+        return 0
+    if arguments:
+        print(USAGE, file=sys.stderr)
+        return 2
     # Installed explicitly: a launcher started in the background inherits SIGINT ignored.
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    home = mercato_home()
-    base_port = integer("MERCATO_BASE_PORT", default=DEFAULT_BASE_PORT, minimum=1)
+    reprint = threading.Event()
+    signal.signal(signal.SIGUSR1, lambda signal_number, frame: reprint.set())
     supervisor = Supervisor(log_dir=home / "logs")
     traces = None
     try:
@@ -68,14 +83,17 @@ def up() -> int:
         # While the services start: nothing they do at start-up needs the demo rows.
         demo_data = load_demo_data(supervisor, environment)
         wait_until_ready(supervisor, base_port=base_port)
-        print_summary(
+        supervisor_quiet(supervisor)
+        summary = Summary(
             base_port=base_port,
             gateway=gateway,
             prometheus=prometheus,
             home=home,
-            demo_data=demo_data,
+            loopback_webhooks=loopback_webhooks(environment),
         )
-        watch(supervisor)
+        supervisor.say(demo_data_block(demo_data) + summary.text())
+        enter_reprints(reprint)
+        watch(supervisor, reprint=reprint, summary=summary)
     except StartupFailed as failure:
         print(f"\nstart-up failed: {failure}", file=sys.stderr)
         return 1
@@ -109,6 +127,9 @@ def platform_environment(
     environment.setdefault("CELERY_POOL", "solo")
     environment.setdefault("CELERY_CONCURRENCY", "1")
     environment.setdefault("BEAT_IN_WORKER", "true")
+    # A webhook receiver on this machine (./manage.py notifications webhook_listen) may be tried:
+    # production refuses loopback targets (apps/notifications/targets.py).
+    environment.setdefault("WEBHOOK_ALLOW_LOOPBACK_TARGETS", "true")
     environment["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{environment.get('PATH', '')}"
     environment["MERCATO_HOME"] = str(home)
     return environment
@@ -132,10 +153,14 @@ def local_trace_receiver(environment: dict[str, str]) -> "OtlpReceiver | None":
 
 def behind_gateway(environment: dict[str, str]) -> str | None:
     """nginx, when installed, to run as the gateway; the services then take the client from the
-    last entry of X-Forwarded-For, which it appends as the one proxy in front of them."""
+    last entry of X-Forwarded-For, which it appends as the one proxy in front of them. Without
+    it the admins send operators to identity's own port to sign in."""
     nginx = shutil.which("nginx", path=environment["PATH"] + ":/usr/sbin")
     if nginx is not None:
         environment.setdefault("NUM_PROXIES", "1")
+    else:
+        # Each admin is reached on its own port, so it sends browsers to identity's to sign in.
+        environment.setdefault("IDENTITY_PUBLIC_URL", environment["IDENTITY_URL"])
     return nginx
 
 
@@ -229,17 +254,16 @@ class MigrationStamp:
 
 def load_demo_data(supervisor: Supervisor, environment: dict[str, str]) -> list[str]:
     """Runs each service's idempotent demo command, all at once; returns what they printed (the
-    logins), in the order of SERVICES."""
+    logins), in the order of SERVICES. Neither that nor their log lines reach the console now:
+    the summary shows what they printed as one block."""
 
     def load(service: Service) -> list[str]:
         name = f"{service.name}-demo-data"
-        log = supervisor.log_dir / f"{name}.log"
-        # Logs accumulate across runs: what this run printed starts at the current end.
-        already_logged = log.stat().st_size if log.exists() else 0
         command = [sys.executable, str(ROOT / "manage.py"), service.name, "load_demo_data"]
-        if supervisor.run(name, command, env=environment) != 0:
+        returncode, printed = supervisor.run_quietly(name, command, env=environment)
+        if returncode != 0:
             raise StartupFailed(f"demo data failed for {service.name} (see {name}.log)")
-        return log.read_bytes()[already_logged:].decode(errors="replace").splitlines()
+        return printed.splitlines()
 
     with_demo_data = [service for service in SERVICES if service.demo_data]
     with ThreadPoolExecutor(max_workers=len(with_demo_data)) as pool:
@@ -293,6 +317,8 @@ def start_web(
         **service_environment(environment, service),
         "GUNICORN_CMD_ARGS": f"--bind 127.0.0.1:{service.port(base_port)}",
         "PROMETHEUS_MULTIPROC_DIR": str(home / "metrics" / service.name),
+        # Its own: gunicorn's default path is one per user, which five masters would share.
+        "GUNICORN_CONTROL_SOCKET": str(home / "gunicorn" / f"{service.name}.ctl"),
     }
     supervisor.start(f"{service.name}-web", [ENTRYPOINT, "web"], env=web_environment)
 
@@ -357,17 +383,33 @@ def start_monitoring(
 def wait_until_ready(
     supervisor: Supervisor, *, base_port: int, timeout: float = READY_TIMEOUT_SECONDS
 ) -> None:
-    waiting = {service.name: service.port(base_port) for service in SERVICES}
+    """Until every web answers ready and every worker serves its metrics (it has started)."""
+    waiting = {
+        f"{service.name}-web": f"{service_url(service, base_port)}/healthz/ready"
+        for service in SERVICES
+    }
+    for service in SERVICES:
+        metrics = f"http://127.0.0.1:{worker_metrics_port(service, base_port)}/metrics"
+        waiting[f"{service.name}-worker"] = metrics
     deadline = time.monotonic() + timeout
     while waiting:
         if stopped := supervisor.exited():
             raise StartupFailed(f"{', '.join(stopped)} stopped during start-up (see their logs)")
         if time.monotonic() > deadline:
             raise StartupFailed(f"not ready after {timeout:g}s: {', '.join(waiting)}")
-        for name, port in list(waiting.items()):
-            if probe(f"http://127.0.0.1:{port}/healthz/ready") == 200:
+        for name, url in list(waiting.items()):
+            if probe(url) == 200:
                 del waiting[name]
         time.sleep(0.5)
+
+
+def supervisor_quiet(
+    supervisor: Supervisor, *, quiet: float = QUIET_SECONDS, timeout: float = QUIET_WAIT_SECONDS
+) -> None:
+    """Until the children's console has been quiet for `quiet` seconds, at most `timeout`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() - supervisor.last_echoed < quiet and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def probe(url: str) -> int | None:
@@ -380,16 +422,31 @@ def probe(url: str) -> int | None:
         return None
 
 
-def print_summary(
-    *, base_port: int, gateway: bool, prometheus: str | None, home: Path, demo_data: list[str]
-) -> None:
-    rows = [("service", "API", "admin", "probes and metrics", "worker metrics")]
+def loopback_webhooks(environment: Mapping[str, str]) -> bool:
+    return environment.get("WEBHOOK_ALLOW_LOOPBACK_TARGETS", "").lower() in {
+        "1",
+        "true",
+        "yes",
+        "on",
+    }
+
+
+def gateway_answers(base_port: int) -> bool:
+    return probe(f"http://127.0.0.1:{base_port}/identity/.well-known/jwks.json") == 200
+
+
+def status_table(*, base_port: int, gateway: bool) -> str:
+    """One row per service: where its API docs, admin, probes and metrics are, and whether it is
+    ready right now."""
+    rows = [("service", "state", "API", "admin", "probes and metrics", "worker metrics")]
     for service in SERVICES:
         root = service_url(service, base_port)
         public = f"http://localhost:{base_port}" if gateway else root
+        ready = probe(f"{root}/healthz/ready") == 200
         rows.append(
             (
                 service.name,
+                "ready" if ready else "NOT READY",
                 f"{public}/{service.name}/api/docs/",
                 f"{public}/{service.name}/admin/",
                 f"{root}/healthz/ready {root}/metrics",
@@ -397,21 +454,80 @@ def print_summary(
             )
         )
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    lines = ["", "Mercato is ready."]
-    lines += [
-        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+    return "\n".join(
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
         for row in rows
-    ]
-    if prometheus is not None:
-        lines += ["", f"Prometheus: {prometheus} (every web process and worker, Mercato's alerts)"]
-    lines += ["", "Demo data:", *[f"  {line}" for line in demo_data]]
-    lines += [f"Logs: {home / 'logs'}   Data: {home}", "Ctrl-C stops everything.", ""]
-    print("\n".join(lines), flush=True)
+    )
 
 
-def watch(supervisor: Supervisor) -> NoReturn:
+def demo_data_block(demo_data: list[str]) -> str:
+    return "\n".join(["", "Demo data:", *[f"  {line}" for line in demo_data], ""])
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What `make run` prints once every service is ready, and again on demand."""
+
+    base_port: int
+    gateway: bool
+    prometheus: str | None
+    home: Path
+    loopback_webhooks: bool
+
+    def text(self) -> str:
+        lines = [
+            "",
+            "Mercato is ready.",
+            status_table(base_port=self.base_port, gateway=self.gateway),
+        ]
+        if self.gateway:
+            lines += [
+                "",
+                f"Portal: http://localhost:{self.base_port}/ (every service's health, its admin "
+                "and API docs; operators sign in once, at identity)",
+            ]
+        if self.prometheus is not None:
+            lines += [
+                "",
+                f"Prometheus: {self.prometheus} (every web process and worker, Mercato's alerts)",
+            ]
+        if self.loopback_webhooks:
+            lines += [
+                "",
+                "Webhooks may target this machine (local development, "
+                "WEBHOOK_ALLOW_LOOPBACK_TARGETS): `./manage.py notifications webhook_listen` "
+                "receives them.",
+            ]
+        lines += [
+            "",
+            f"Logs: {self.home / 'logs'}   Data: {self.home}",
+            f"This table again: Enter, `kill -USR1 {os.getpid()}`, or `./manage.py up --status` "
+            "from another shell. Ctrl-C stops everything.",
+            "",
+        ]
+        return "\n".join(lines)
+
+
+def enter_reprints(reprint: threading.Event) -> None:
+    """At a terminal, each Enter asks for the table again."""
+    if not sys.stdin.isatty():
+        return
+
+    def read() -> None:
+        for _ in sys.stdin:
+            reprint.set()
+
+    threading.Thread(target=read, daemon=True, name="enter-reprints").start()
+
+
+def watch(supervisor: Supervisor, *, reprint: threading.Event, summary: Summary) -> NoReturn:
     """Runs until Ctrl-C, restarting any child that dies: one crashed worker, even one that
-    keeps crashing, is no reason to stop the rest of the platform."""
+    keeps crashing, is no reason to stop the rest of the platform. Prints the table again when
+    asked (Enter, SIGUSR1), from here rather than the signal handler, which could interrupt this
+    thread while it holds the console."""
     while True:
         supervisor.restart_exited()
+        if reprint.is_set():
+            reprint.clear()
+            supervisor.say(summary.text())
         time.sleep(0.5)

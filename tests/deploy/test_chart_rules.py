@@ -379,20 +379,26 @@ def test_the_schema_rejects_impossible_values_naming_them(chart, setting, named_
     assert named_in_error in outcome.stderr
 
 
-def test_ingress_and_httproute_route_every_service_prefix(chart):
+def test_ingress_and_httproute_route_every_service_prefix_and_the_root_to_the_portal(chart):
     ingress = by_kind(chart.render(f"--values={chart.path}/ci/production.yaml"), "Ingress")
     route = by_kind(chart.render(f"--values={chart.path}/ci/gateway-api.yaml"), "HTTPRoute")
 
     (rule,) = ingress[FULLNAME]["spec"]["rules"]
     assert {p["path"]: p["backend"]["service"]["name"] for p in rule["http"]["paths"]} == {
-        f"/{service}/": f"{FULLNAME}-{service}" for service in SERVICE_NAMES
+        "/": f"{FULLNAME}-identity",
+        **{f"/{service}/": f"{FULLNAME}-{service}" for service in SERVICE_NAMES},
     }
+    assert rule["http"]["paths"][0]["pathType"] == "Exact"
     routes = route[FULLNAME]["spec"]
     assert routes["parentRefs"][0]["name"] == "public"
     assert {
         r["matches"][0]["path"]["value"]: (r["backendRefs"][0]["name"], r["backendRefs"][0]["port"])
         for r in routes["rules"]
-    } == {f"/{service}/": (f"{FULLNAME}-{service}", 8000) for service in SERVICE_NAMES}
+    } == {
+        "/": (f"{FULLNAME}-identity", 8000),
+        **{f"/{service}/": (f"{FULLNAME}-{service}", 8000) for service in SERVICE_NAMES},
+    }
+    assert routes["rules"][0]["matches"][0]["path"]["type"] == "Exact"
 
 
 def test_ingress_and_httproute_together_are_refused(chart):

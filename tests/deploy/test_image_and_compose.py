@@ -387,6 +387,18 @@ def test_compose_gives_each_service_the_client_secret_identity_registers_for_it(
     assert len(set(secrets.values())) == len(secrets), "one secret per service"
 
 
+def test_compose_tells_identity_where_every_service_answers_for_the_portal():
+    identity = compose_file()["services"]["identity"]["environment"]
+
+    assert {
+        f"{service.name.upper()}_URL": f"http://{service.name}:8000" for service in SERVICES
+    }.items() <= identity.items()
+
+
+def test_the_gateway_sends_its_root_to_identitys_portal():
+    assert "location = / { proxy_pass http://identity; }" in GATEWAY_TEMPLATE.read_text()
+
+
 def test_the_documented_first_admin_is_made_in_a_running_identity_container():
     """docs/deploy.md's `createsuperuser` commands name identity's web container, which runs."""
     services = compose_file()["services"]

@@ -176,3 +176,18 @@ def test_without_echo_a_child_writes_its_log_itself_and_prints_nothing_here(tmp_
     assert returncode == 0
     assert logged(quiet, "orders-migrate") == ["migrated"]
     assert "migrated" not in capfd.readouterr().out
+
+
+def test_a_quiet_step_returns_what_it_printed_logs_everything_and_echoes_nothing(tmp_path, capfd):
+    """The demo data: what it prints comes back for the summary's block, never interleaved."""
+    supervisor = Supervisor(log_dir=tmp_path)
+    script = "import sys; print('ada@mercato.local'); print('a log line', file=sys.stderr)"
+
+    returncode, printed = supervisor.run_quietly(
+        "identity-demo-data", [sys.executable, "-c", script], env={}
+    )
+
+    assert (returncode, printed) == (0, "ada@mercato.local\n")
+    assert sorted(logged(supervisor, "identity-demo-data")) == ["a log line", "ada@mercato.local"]
+    assert capfd.readouterr().out == ""
+    assert supervisor.children == {}

@@ -3,6 +3,7 @@ one machine's shape (a threaded web worker and a solo Celery worker with its bea
 Prometheus beside them when it is installed."""
 
 import json
+import runpy
 from pathlib import Path
 
 from devtools import up
@@ -129,3 +130,66 @@ def test_each_worker_serves_its_metrics_100_above_its_web_from_a_directory_of_it
         assert worker["WORKER_METRICS_PORT"] == str(service.port(18000) + 100)
         assert Path(worker["PROMETHEUS_MULTIPROC_DIR"]).parent == tmp_path / "metrics"
         assert worker["PROMETHEUS_MULTIPROC_DIR"] != web["PROMETHEUS_MULTIPROC_DIR"]
+
+
+def test_each_gunicorn_master_has_a_control_socket_of_its_own_under_the_home(tmp_path):
+    supervisor = RecordingSupervisor()
+
+    for service in SERVICES:
+        up.start_service(supervisor, service, {}, home=tmp_path, base_port=18000)
+
+    sockets = [
+        supervisor.environments[f"{service.name}-web"]["GUNICORN_CONTROL_SOCKET"]
+        for service in SERVICES
+    ]
+    assert len(set(sockets)) == len(SERVICES)
+    assert all(Path(socket).parent == tmp_path / "gunicorn" for socket in sockets)
+
+
+def test_without_a_socket_named_gunicorn_runs_no_control_socket_and_with_one_uses_it(
+    monkeypatch, tmp_path
+):
+    """The image sets none: one master per container, and nothing there uses `gunicornc`."""
+    configuration = up.ROOT / "docker" / "gunicorn.conf.py"
+    monkeypatch.delenv("GUNICORN_CONTROL_SOCKET", raising=False)
+    image = runpy.run_path(str(configuration))
+    monkeypatch.setenv("GUNICORN_CONTROL_SOCKET", str(tmp_path / "orders.ctl"))
+    launcher = runpy.run_path(str(configuration))
+
+    assert image["control_socket_disable"] is True
+    assert (launcher["control_socket_disable"], launcher["control_socket"]) == (
+        False,
+        str(tmp_path / "orders.ctl"),
+    )
+
+
+def test_make_run_allows_loopback_webhook_targets_unless_told_otherwise_and_says_so(tmp_path):
+    environment = up.platform_environment(tmp_path, base_port=18000, inherited={})
+    refused = up.platform_environment(
+        tmp_path, base_port=18000, inherited={"WEBHOOK_ALLOW_LOOPBACK_TARGETS": "false"}
+    )
+
+    assert environment["WEBHOOK_ALLOW_LOOPBACK_TARGETS"] == "true"
+    assert "WEBHOOK_ALLOW_PRIVATE_TARGETS" not in environment
+    assert up.loopback_webhooks(environment)
+    assert not up.loopback_webhooks(refused)
+    summary = up.Summary(
+        base_port=1, gateway=False, prometheus=None, home=tmp_path, loopback_webhooks=True
+    )
+    assert "webhook_listen" in summary.text()
+    quiet = up.Summary(
+        base_port=1, gateway=False, prometheus=None, home=tmp_path, loopback_webhooks=False
+    )
+    assert "webhook" not in quiet.text().lower()
+
+
+def test_the_summary_names_the_portal_only_when_the_gateway_runs(tmp_path):
+    behind_gateway = up.Summary(
+        base_port=18000, gateway=True, prometheus=None, home=tmp_path, loopback_webhooks=False
+    )
+    without_gateway = up.Summary(
+        base_port=18000, gateway=False, prometheus=None, home=tmp_path, loopback_webhooks=False
+    )
+
+    assert "Portal: http://localhost:18000/" in behind_gateway.text()
+    assert "Portal" not in without_gateway.text()
