@@ -13,11 +13,14 @@ from datetime import datetime
 
 import requests
 
-from tests.e2e.shop import TERMINAL, Shop, StockWatch
+from tests.e2e.shop import TERMINAL, Shop, StockWatch, described, eventually
 
 # A placement not answered within this long counts as hung: a dependency that is down must cost
 # a request a couple of seconds at most (common/clients/http.py, the database's connect_timeout).
 REQUEST_TIMEOUT_SECONDS = 10
+# The checks' reads are made as the platform catches up after the fault: each is tried again for
+# this long before it fails, showing what it saw.
+READ_PATIENCE_SECONDS = 30
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 QUANTITY = 1
 
@@ -122,14 +125,34 @@ class SteadyLoad:
         placement.answered_at = time.time()
 
 
+def read(shop: Shop, service: str, path: str, *, token: str = "") -> dict:
+    """The JSON of `GET path` from `service` once answered 200, tried again for up to
+    READ_PATIENCE_SECONDS: the checks pin the platform's state after the fault, which a read made
+    while it still catches up (a reused connection it dropped, a slow answer) does not change."""
+    seen: list[str] = []
+
+    def answered_ok() -> requests.Response | None:
+        try:
+            response = shop.call("GET", service, path, token=token, timeout=REQUEST_TIMEOUT_SECONDS)
+        except requests.RequestException as error:
+            seen.append(repr(error))
+            return None
+        if response.status_code != 200:
+            seen.append(described(response))
+            return None
+        return response
+
+    return eventually(
+        answered_ok, timeout=READ_PATIENCE_SECONDS, every=0.5, what=lambda: " | ".join(seen[-3:])
+    ).json()
+
+
 def customer_orders(shop: Shop, token: str) -> dict[str, dict]:
     """Every order of the customer whose `token` this is, by id."""
     orders: dict[str, dict] = {}
     page = 1
     while True:
-        response = shop.call("GET", "orders", f"orders/?page_size=100&page={page}", token=token)
-        assert response.status_code == 200, f"{response.status_code} {response.text}"
-        body = response.json()
+        body = read(shop, "orders", f"orders/?page_size=100&page={page}", token=token)
         orders.update((order["id"], order) for order in body["results"])
         if not body.get("next"):
             return orders
@@ -140,9 +163,7 @@ def customer_payments(shop: Shop, token: str) -> list[dict]:
     payments: list[dict] = []
     page = 1
     while True:
-        response = shop.call("GET", "payments", f"payments/?page_size=100&page={page}", token=token)
-        assert response.status_code == 200, f"{response.status_code} {response.text}"
-        body = response.json()
+        body = read(shop, "payments", f"payments/?page_size=100&page={page}", token=token)
         payments += body["results"]
         if not body.get("next"):
             return payments
@@ -215,10 +236,10 @@ def verify(
         if orders.get(i, {}).get("status") == "CANCELLED"
     ]
 
-    stock = shop.stock(load.product_id)
+    stock = read(shop, "catalog", f"stock/{load.product_id}/")
     while stock["reserved"] and time.monotonic() < deadline:
         time.sleep(0.5)
-        stock = shop.stock(load.product_id)
+        stock = read(shop, "catalog", f"stock/{load.product_id}/")
     expected_on_hand = on_hand_before - QUANTITY * len(confirmed)
     if stock["reserved"] or stock["on_hand"] != expected_on_hand:
         problems.append(
