@@ -82,8 +82,7 @@ class Platform:
         deadline = time.monotonic() + START_TIMEOUT_SECONDS
         while b"Mercato is ready." not in log_path.read_bytes()[already_logged:]:
             if self.process.poll() is not None or time.monotonic() > deadline:
-                tail = log_path.read_text(errors="replace")[-4000:]
-                raise RuntimeError(f"the platform did not start:\n{tail}")
+                raise RuntimeError(f"the platform did not start:\n{start_failure(log_path)}")
             time.sleep(0.5)
 
     def manage(self, *arguments: str) -> str:
@@ -131,6 +130,18 @@ class Platform:
             except (psutil.NoSuchProcess, psutil.ZombieProcess, ProcessLookupError):
                 continue
         raise LookupError(f"no running {service}-{role} in {self.home}")
+
+
+# What a line that says why a start failed contains (JSON logs, nginx, Prometheus, tracebacks).
+FAILURE_MARKS = ('"level": "error"', '"level": "critical"', "[emerg]", "level=error", "Traceback")
+
+
+def start_failure(log_path: Path) -> str:
+    """What a failed start's log says: its first lines naming an error (a port in use, a
+    traceback), which the shutdown that follows pushes out of the tail, then the tail."""
+    text = log_path.read_text(errors="replace")
+    errors = [line for line in text.splitlines() if any(mark in line for mark in FAILURE_MARKS)]
+    return "\n".join(["first errors:", *errors[:12], "last lines:", text[-3000:]])
 
 
 def e2e_environment(
@@ -301,6 +312,22 @@ def platform(tmp_path_factory, broker, mail, traces) -> Platform:
     yield running
     if running.process.poll() is None:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def gateway(platform) -> str:
+    """The base URL of the platform's gateway (`./manage.py up` starts nginx on the base port where
+    it is installed), where every service shares one host and port, as behind the Ingress. A test
+    of it is skipped without nginx, and fails under CI, where `make test` installs it."""
+    url = f"http://127.0.0.1:{platform.base_port}"
+    try:
+        requests.get(f"{url}/identity/operator/sign-in/", timeout=5)
+    except requests.ConnectionError:
+        reason = "nginx is not installed (make gateway installs it where apt-get can)"
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,16 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import requests
+from prometheus_client.parser import text_string_to_metric_families
 
 if TYPE_CHECKING:
     from tests.e2e.conftest import Platform
 
 # load_demo_data's password; the suite runs under catalog's settings, so it cannot import it.
 DEMO_PASSWORD = "mercato-demo"
+# The field an admin action's confirmation page posts (common/audit/actions.py): named here, as the
+# benchmark imports this client without Django set up.
+CONFIRMED_FIELD = "confirmed"
 TERMINAL = {"CONFIRMED", "CANCELLED", "REFUNDED"}
 DEMO_CATEGORY = "coffee"
 # Every password, token and webhook secret a Shop used or was given in this session: the log
@@ -109,6 +113,17 @@ class Shop:
         answered(adjusted, 200)
         return product_id
 
+    def metric(self, service: str, name: str, **labels: str) -> float:
+        """The sum of `service`'s samples `name` with `labels` on /metrics, where every process of
+        the service adds up (a counter that has not moved yet reads 0)."""
+        scraped = answered(self.http.get(self.platform.url(service, "/metrics"), timeout=5), 200)
+        return sum(
+            sample.value
+            for family in text_string_to_metric_families(scraped.text)
+            for sample in family.samples
+            if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items())
+        )
+
     def stock(self, product_id: str) -> dict:
         return answered(self.call("GET", "catalog", f"stock/{product_id}/"), 200).json()
 
@@ -200,24 +215,25 @@ class StockWatch:
 def admin_login(
     http: requests.Session, platform: "Platform", service: str, email: str, password: str
 ) -> requests.Response:
-    """Posts `service`'s admin login form as a browser would; returns the answer."""
-    login = platform.url(service, f"/{service}/admin/login/")
-    http.get(login, timeout=10)
+    """Posts identity's operator sign-in form as a browser would, asking to go on to `service`'s
+    admin (on its own port, which shares identity's cookies); returns the last answer."""
+    sign_in = platform.url("identity", "/identity/operator/sign-in/")
+    http.get(sign_in, timeout=10)
     return http.post(
-        login,
+        sign_in,
         data={
             "username": email,
             "password": password,
-            "csrfmiddlewaretoken": http.cookies[f"{service}_csrftoken"],
-            "next": f"/{service}/admin/",
+            "csrfmiddlewaretoken": http.cookies["identity_csrftoken"],
+            "next": platform.url(service, f"/{service}/admin/"),
         },
-        headers={"Referer": login},
+        headers={"Referer": sign_in},
         timeout=10,
     )
 
 
 class AdminSession:
-    """A person signed in to one service's Django admin through its login form."""
+    """A person signed in through identity's sign-in page, using one service's Django admin."""
 
     def __init__(self, platform: "Platform", service: str, email: str) -> None:
         self.platform, self.service = platform, service
@@ -235,12 +251,14 @@ class AdminSession:
         return answered(self.http.get(self.url(path), timeout=10), 200)
 
     def act(self, path: str, action: str, selected: list[str]) -> requests.Response:
-        """Runs an admin action on the selected rows of the changelist at `path`."""
+        """Runs an admin action on the selected rows of the changelist at `path`, answering yes on
+        its confirmation page."""
         return self.http.post(
             self.url(path),
             data={
                 "action": action,
                 "_selected_action": selected,
+                CONFIRMED_FIELD: "yes",
                 "csrfmiddlewaretoken": self.csrf_token(),
             },
             headers={"Referer": self.url(path)},

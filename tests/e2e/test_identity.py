@@ -151,7 +151,7 @@ def test_a_service_token_is_fetched_once_and_reused_until_near_expiry(platform):
     assert jwt.decode(first, options={"verify_signature": False})["sub"] == "service:orders"
 
 
-def test_ten_wrong_passwords_in_a_services_admin_lock_the_account_everywhere(platform, http):
+def test_ten_wrong_passwords_at_the_operators_sign_in_lock_the_account_everywhere(platform, http):
     email = f"locked-{uuid.uuid4().hex[:8]}@mercato.test"
     password = "a-long-passphrase-7"
     registered = http.post(
@@ -163,13 +163,13 @@ def test_ten_wrong_passwords_in_a_services_admin_lock_the_account_everywhere(pla
 
     for attempt in range(10):
         admin_login(http, platform, "catalog", email, f"wrong-{attempt}")
-    catalog_page = admin_login(http, platform, "catalog", email, password).text
+    locked_page = admin_login(http, platform, "catalog", email, password).text
     token = http.post(
         platform.url("identity", "/identity/api/v1/auth/token/"),
         json={"email": email, "password": password},
         timeout=10,
     )
 
-    assert "This account is locked after 10 failed sign-ins." in catalog_page
+    assert "This account is locked after 10 failed sign-ins." in locked_page
     assert token.status_code == 429, described(token)
     assert int(token.headers["Retry-After"]) > 0

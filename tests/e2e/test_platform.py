@@ -7,18 +7,9 @@ import requests
 from prometheus_client.parser import text_string_to_metric_families
 
 from services import SERVICE_NAMES
-from tests.e2e.shop import answered, described
+from tests.e2e.shop import Shop, answered, described
 
 pytestmark = pytest.mark.e2e
-
-
-def metric_value(text: str, name: str, **labels: str) -> float:
-    return sum(
-        sample.value
-        for family in text_string_to_metric_families(text)
-        for sample in family.samples
-        if sample.name == name and all(sample.labels.get(k) == v for k, v in labels.items())
-    )
 
 
 def all_products(http, platform) -> list[dict]:
@@ -60,9 +51,10 @@ def test_the_catalog_lists_every_demo_product_across_pages(platform, http):
 
 def test_requests_served_by_different_workers_all_show_in_metrics(platform, http):
     def count() -> float:
-        text = answered(http.get(platform.url("catalog", "/metrics"), timeout=5), 200).text
-        return metric_value(
-            text, "django_http_responses_total_by_status_view_method_total", view="category-list"
+        return Shop(platform, http).metric(
+            "catalog",
+            "django_http_responses_total_by_status_view_method_total",
+            view="category-list",
         )
 
     before = count()
