@@ -1,12 +1,12 @@
 """Inventory admin: operators see and adjust stock here, and follow reservations."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from apps.inventory.models import Reservation, ReservationLine, Stock, StockAdjustment
 from apps.inventory.scopes import STOCK_READ, STOCK_WRITE
 from apps.inventory.services import STOCK_MAXIMUM, stock_adjust
-from common.audit.actions import Actor, confirmed_action
+from common.audit.actions import Actor, actor_of, audited, confirmed_action
 from common.auth.operators import ScopedModelAdmin, ScopedTabularInline
 from common.operator_admin.columns import (
     NOTIFICATIONS_OF_ORDER,
@@ -82,16 +82,33 @@ class StockAdmin(ScopedModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change) -> None:
-        """Applied as an adjustment by the difference, so reservations made while the form was
-        open are kept and the change is in the trail."""
-        previous = Stock.objects.values_list("on_hand", flat=True).get(pk=obj.pk)
-        if obj.on_hand != previous:
-            stock_adjust(
-                product=obj.product,
-                delta=obj.on_hand - previous,
-                reason=ADMIN_ADJUSTMENT_REASON,
-                actor=request.user.email or request.user.username,
-            )
+        """Applied as an adjustment by the difference from the row as it is now, locked, so
+        reservations made while the form was open are kept; audited as the actions are."""
+        if "on_hand" not in form.changed_data:
+            return
+        refusal = audited(
+            StockAdmin.on_hand_set,
+            self,
+            obj,
+            action="catalog.stock.edit",
+            fields=("on_hand", "reserved"),
+            actor=actor_of(request),
+            request_id=getattr(request, "request_id", ""),
+            arguments={"on_hand": obj.on_hand},
+        )
+        if refusal:
+            self.message_user(request, refusal, messages.ERROR)
+
+    def on_hand_set(self, stock: Stock, actor: Actor, *, on_hand: int) -> None:
+        # Someone else may have set the same figure since the form was opened.
+        if on_hand == stock.on_hand:
+            return
+        stock_adjust(
+            product=stock.product,
+            delta=on_hand - stock.on_hand,
+            reason=ADMIN_ADJUSTMENT_REASON,
+            actor=actor.id,
+        )
 
 
 class ReservationLineInline(ScopedTabularInline):

@@ -4,7 +4,6 @@ managers adjust stock with a reason, confirmed and audited."""
 import uuid
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from apps.catalog.models import ProductImport, ProductImportError
@@ -69,22 +68,34 @@ def test_support_reads_stock_but_cannot_save_it(operator_client, held_tea):
     assert b'name="_save"' not in page.content
 
 
-def test_a_manager_saving_stock_records_an_adjustment_and_keeps_reservations(
+def test_a_manager_saving_stock_records_an_adjustment_keeps_reservations_and_is_audited(
     operator_client, held_tea
 ):
     client = operator_client(*MANAGER)
-    get_user_model().objects.update(email="operator@mercato.test")
+    operator = signed_in_user(client).username
     url = f"/catalog/admin/inventory/stock/{held_tea.id}/change/"
 
-    saved = client.post(url, {"on_hand": 12})
+    saved = client.post(url, {"on_hand": 12}, headers={"X-Request-ID": "edit-1"})
     refused = client.post(url, {"on_hand": 2})
+    unchanged = client.post(url, {"on_hand": 12})
 
-    assert saved.status_code == 302
+    assert saved.status_code == unchanged.status_code == 302
     assert refused.status_code == 200
     assert b"3 units are reserved" in refused.content
     assert stock_of(held_tea) == (12, 3)
     adjustment = StockAdjustment.objects.get()
-    assert (adjustment.delta, adjustment.actor) == (2, "operator@mercato.test")
+    assert (adjustment.delta, adjustment.actor) == (2, operator)
+    entry = AuditEntry.objects.get()
+    assert (entry.actor_id, entry.action, entry.request_id, entry.arguments) == (
+        operator,
+        "catalog.stock.edit",
+        "edit-1",
+        {"on_hand": 12},
+    )
+    assert (entry.before, entry.after) == (
+        {"on_hand": 10, "reserved": 3},
+        {"on_hand": 12, "reserved": 3},
+    )
 
 
 def test_a_failed_import_shows_its_status_and_error(operator_client):
