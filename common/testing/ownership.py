@@ -38,7 +38,7 @@ WIDENING_PARAMETERS = (
     "recipient_id",
     "requested_by",
 )
-ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?\w+>")
+ROUTE_PARAMETER = re.compile(r"<(?:(?P<converter>\w+):)?(?P<name>\w+)>")
 # An id no record has, by path converter (a string for `str`, `slug` and the default).
 MISSING_IDS = {"uuid": "00000000-0000-4000-8000-000000000000", "int": "2147483647"}
 MISSING_STRING = "missing"
@@ -87,6 +87,9 @@ class Access:
     allowed: frozenset[str]
     hidden: frozenset[str] = frozenset()
     body: Mapping[str, Any] = field(default_factory=dict)
+    # For a route nesting the record under another (`webhooks/<webhook_id>/deliveries/<id>/`):
+    # what fills a route parameter, by its name, from the record; its key fills any other.
+    parameters: Mapping[str, Callable[[Model], object]] = field(default_factory=dict)
 
     def refusal(self, role: str) -> int | None:
         """The status `role` is refused with, or None when it may act."""
@@ -96,8 +99,12 @@ class Access:
             return 401
         return 404 if role in self.hidden else 403
 
-    def path(self, record_id: object) -> str:
-        return "/" + ROUTE_PARAMETER.sub(str(record_id), self.route)
+    def path(self, record: Model) -> str:
+        def value(found: re.Match[str]) -> str:
+            of_record = self.parameters.get(found["name"])
+            return str(record.pk if of_record is None else of_record(record))
+
+        return "/" + ROUTE_PARAMETER.sub(value, self.route)
 
     def missing_path(self) -> str:
         """The path naming a record that does not exist."""
@@ -178,7 +185,7 @@ def access_check(*, client: APIClient, minter: TokenMinter, access: Access, role
     headers = role.headers(minter, role.new_subject())
     refusal = access.refusal(role.name)
     before = own_rows()
-    response = send(client, access.method, access.path(record.pk), access.body, headers)
+    response = send(client, access.method, access.path(record), access.body, headers)
     if refusal is None:
         assert 200 <= response.status_code < 300, shown(response)
         return

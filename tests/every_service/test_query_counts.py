@@ -79,6 +79,6 @@ def test_a_record_read_by_id_costs_a_few_queries(api_client, token_minter, acces
     headers = role.headers(token_minter, role.new_subject())
     record = access.record(str(uuid.uuid4()))
 
-    count, sql = queries_of(api_client, access.path(record.pk), headers)
+    count, sql = queries_of(api_client, access.path(record), headers)
 
     assert count <= MAXIMUM_DETAIL_QUERIES, sql

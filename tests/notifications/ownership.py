@@ -1,8 +1,8 @@
 """The ownership matrix of notifications: every default role and anonymous callers against another
-person's e-mails and webhook endpoints (with their deliveries and ping), on every route that names
-one or lists them."""
+person's e-mails and webhook endpoints (with their deliveries, a delivery sent again, and ping), on
+every route that names one or lists them."""
 
-from apps.notifications.models import Recipient
+from apps.notifications.models import DeliveryStatus, Recipient
 from common.testing.ownership import Access, Listing
 from common.testing.servers import free_port
 from tests.notifications.factories import (
@@ -24,6 +24,15 @@ def endpoint(owner: str):
     owned = WebhookEndpointFactory(owner_id=owner, url=f"http://127.0.0.1:{free_port()}/hooks")
     WebhookDeliveryFactory(endpoint=owned)
     return owned
+
+
+def failed_delivery(owner: str):
+    """A delivery to an endpoint of `owner`'s that used up its attempts; sent again, its attempt
+    is queued after a commit the test never makes."""
+    owned = WebhookEndpointFactory(owner_id=owner, url=f"http://127.0.0.1:{free_port()}/hooks")
+    return WebhookDeliveryFactory(
+        endpoint=owned, status=DeliveryStatus.FAILED, attempts=1, next_attempt_at=None
+    )
 
 
 def notification(owner: str):
@@ -50,6 +59,14 @@ ACCESSES = (
         endpoint,
         allowed=ENDPOINT_MANAGERS,
         hidden=ENDPOINT_OWNERS,
+    ),
+    Access(
+        f"{WEBHOOK}deliveries/<uuid:delivery_id>/resend/",
+        "post",
+        failed_delivery,
+        allowed=ENDPOINT_MANAGERS,
+        hidden=ENDPOINT_OWNERS,
+        parameters={"webhook_id": lambda delivery: delivery.endpoint_id},
     ),
     Access(
         f"{WEBHOOK}ping/",

@@ -1,13 +1,14 @@
 """`/notifications/api/v1/webhooks/`: customers manage their own endpoints, nobody else's, and
-only public http(s) URLs."""
+only public http(s) URLs, and send a delivery that failed for good again."""
 
 import base64
 import uuid
 
 import pytest
 
-from apps.notifications.models import WebhookEndpoint
-from tests.notifications.factories import WebhookEndpointFactory
+from apps.notifications.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
+from tests.notifications.conftest import WEBHOOK_TARGET
+from tests.notifications.factories import WebhookDeliveryFactory, WebhookEndpointFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +172,69 @@ def test_the_allow_setting_still_refuses_other_schemes(api_client, customer_head
 
 def test_an_unknown_endpoint_id_is_a_404(api_client, customer_headers):
     assert api_client.get(detail_url(uuid.uuid4()), **customer_headers).status_code == 404
+
+
+def resend_url(delivery) -> str:
+    return f"{WEBHOOKS_URL}{delivery.endpoint_id}/deliveries/{delivery.id}/resend/"
+
+
+def failed_to(endpoint) -> WebhookDelivery:
+    return WebhookDeliveryFactory(
+        endpoint=endpoint, status=DeliveryStatus.FAILED, attempts=1, next_attempt_at=None
+    )
+
+
+def test_the_owner_sends_a_failed_delivery_again_and_it_arrives_under_its_id(
+    api_client, customer_headers, customer_id, webhook_receiver, committed, settings
+):
+    delivery = failed_to(
+        WebhookEndpointFactory(owner_id=customer_id, url=webhook_receiver.url(WEBHOOK_TARGET))
+    )
+
+    with committed():
+        response = api_client.post(resend_url(delivery), **customer_headers)
+
+    body = response.json()
+    assert response.status_code == 202, body
+    assert (body["id"], body["status"]) == (str(delivery.id), "PENDING")
+    assert body["max_attempts"] == 1 + settings.WEBHOOK_MAX_ATTEMPTS
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SUCCEEDED, 2)
+    assert [r.headers["webhook-id"] for r in webhook_receiver.requests] == [str(delivery.id)]
+
+
+@pytest.mark.parametrize(
+    ("status", "endpoint_active", "problem"),
+    [
+        (DeliveryStatus.PENDING, True, "delivery_not_failed"),
+        (DeliveryStatus.SUCCEEDED, True, "delivery_not_failed"),
+        (DeliveryStatus.FAILED, False, "endpoint_inactive"),
+    ],
+)
+def test_only_a_failed_delivery_to_an_active_endpoint_is_sent_again(
+    api_client, customer_headers, customer_id, status, endpoint_active, problem
+):
+    endpoint = WebhookEndpointFactory(owner_id=customer_id, is_active=endpoint_active)
+    delivery = WebhookDeliveryFactory(endpoint=endpoint, status=status, next_attempt_at=None)
+
+    response = api_client.post(resend_url(delivery), **customer_headers)
+
+    assert response.status_code == 409, response.content
+    assert response.json()["type"] == f"urn:mercato:problem:{problem}"
+    delivery.refresh_from_db()
+    assert delivery.status == status
+
+
+def test_a_delivery_is_sent_again_only_under_its_own_endpoint(
+    api_client, customer_headers, customer_id
+):
+    delivery = failed_to(WebhookEndpointFactory(owner_id=customer_id))
+    other_endpoint = WebhookEndpointFactory(owner_id=customer_id)
+
+    response = api_client.post(
+        f"{WEBHOOKS_URL}{other_endpoint.id}/deliveries/{delivery.id}/resend/", **customer_headers
+    )
+
+    assert response.status_code == 404, response.content
+    delivery.refresh_from_db()
+    assert delivery.status == DeliveryStatus.FAILED

@@ -13,5 +13,10 @@ urlpatterns = [
         views.WebhookDeliveryListApi.as_view(),
         name="webhook-delivery-list",
     ),
+    path(
+        "webhooks/<uuid:webhook_id>/deliveries/<uuid:delivery_id>/resend/",
+        views.WebhookDeliveryResendApi.as_view(),
+        name="webhook-delivery-resend",
+    ),
     path("webhooks/<uuid:webhook_id>/ping/", views.WebhookPingApi.as_view(), name="webhook-ping"),
 ]

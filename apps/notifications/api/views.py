@@ -138,6 +138,28 @@ class WebhookDeliveryListApi(WebhookAccess, generics.ListAPIView):
         return webhook_delivery_list(endpoint=self.endpoint(self.kwargs["webhook_id"]))
 
 
+class WebhookDeliveryResendApi(WebhookAccess, ServiceApi):
+    """One of the endpoint's deliveries that failed for good, sent again."""
+
+    required_scopes = {"post": WEBHOOK_ACCESS}
+
+    @extend_schema(
+        request=None,
+        responses={202: WebhookDeliveryOutput},
+        description="Makes a `FAILED` delivery `PENDING` again, with as many attempts ahead of it "
+        "as a new one, the first at once; the same `webhook-id` goes out, so a receiver that saw "
+        "it deduplicates. 409 `delivery_not_failed` for a delivery still pending or delivered, "
+        "409 `endpoint_inactive` while the endpoint is deactivated.",
+    )
+    def post(self, request, webhook_id, delivery_id):
+        endpoint = self.endpoint(webhook_id)
+        delivery = generics.get_object_or_404(
+            webhook_delivery_list(endpoint=endpoint), id=delivery_id
+        )
+        resent = services.webhook_delivery_resend(delivery=delivery)
+        return Response(WebhookDeliveryOutput(resent).data, status=status.HTTP_202_ACCEPTED)
+
+
 class WebhookPingApi(WebhookAccess, ServiceApi):
     """A signed test event for one of the caller's endpoints."""
 
