@@ -84,7 +84,7 @@ def return_address(request: HttpRequest, path: str) -> str:
 def operator_user(operator: Operator) -> AbstractBaseUser | None:
     """The user row the admin's log entries point at. identity's operators are its own users;
     another service keeps a password-less staff row per operator, made on their first request
-    (a read, not a write, on every later one)."""
+    and brought up to the e-mail their token names (a read, not a write, on every later one)."""
     model = get_user_model()
     if model.USERNAME_FIELD != "username":
         user = model.objects.filter(pk=operator.id, is_active=True).first()
@@ -93,17 +93,15 @@ def operator_user(operator: Operator) -> AbstractBaseUser | None:
             # in every other admin.
             user.granted_scopes = operator.scopes  # type: ignore[attr-defined]
         return user
-    user, _ = model.objects.get_or_create(
+    # The admin greets an operator by first name; the e-mail is what they signed in with.
+    named = {"email": operator.email, "first_name": operator.email}
+    user, created = model.objects.get_or_create(
         username=operator.id,
-        defaults={
-            "email": operator.email,
-            # The admin greets an operator by first name; the e-mail is what they signed in with.
-            "first_name": operator.email,
-            "is_staff": True,
-            "is_active": True,
-            "password": make_password(None),
-        },
+        defaults={**named, "is_staff": True, "is_active": True, "password": make_password(None)},
     )
+    if not created and (user.email, user.first_name) != (operator.email, operator.email):
+        model.objects.filter(pk=user.pk).update(**named)
+        user.email = user.first_name = operator.email
     return user
 
 

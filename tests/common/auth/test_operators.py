@@ -124,6 +124,20 @@ def test_an_operators_later_requests_write_nothing(client, token_minter):
     assert get_user_model().objects.count() == 1
 
 
+def test_an_operator_whose_e_mail_changed_is_named_by_the_new_one(client, token_minter):
+    operator = "4f1c0b8e-8f0e-4a43-9d44-6c1f4f2b7d10"
+    signed_in(client, token_minter.token(scopes=[ACCESS], subject=operator, email="old@m.test"))
+    client.get(ADMIN)
+
+    signed_in(client, token_minter.token(scopes=[ACCESS], subject=operator, email="new@m.test"))
+    page = client.get(ADMIN)
+
+    assert page.status_code == 200
+    user = get_user_model().objects.get(username=operator)
+    assert (user.email, user.first_name) == ("new@m.test", "new@m.test")
+    assert "new@m.test" in page.content.decode()
+
+
 def test_the_operators_timezone_is_active_during_the_request_only(token_minter):
     seen = []
     request = RequestFactory().get(ADMIN)
