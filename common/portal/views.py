@@ -1,6 +1,7 @@
 """The portal (identity's root, which the gateway maps `/` to) and every other service's root."""
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -26,7 +27,7 @@ def platform_version() -> dict[str, str | None]:
 def portal(request: HttpRequest) -> HttpResponse:
     """The five services with their health, links to their admins and API docs, and the
     platform's version: a page for browsers, JSON for a client that prefers it."""
-    services = platform_health()
+    services = [(service, pages_address(request, service.name)) for service in platform_health()]
     if request.get_preferred_type(["text/html", JSON]) == JSON:
         body: dict[str, Any] = {
             **platform_version(),
@@ -35,15 +36,28 @@ def portal(request: HttpRequest) -> HttpResponse:
                     "name": service.name,
                     "status": service.status,
                     "up": service.up,
-                    "admin": service.admin,
-                    "docs": service.docs,
+                    "admin": f"{address}{service.admin}",
+                    "docs": f"{address}{service.docs}",
                 }
-                for service in services
+                for service, address in services
             ],
         }
         return JsonResponse(body)
     context = {"services": services, "refresh_seconds": REFRESH_SECONDS, **platform_version()}
     return render(request, "portal/portal.html", context)
+
+
+def pages_address(request: HttpRequest, service: str) -> str:
+    """Where a browser finds `service`'s pages: behind the gateway, which serves them all on
+    this host, nothing (the links are relative). Where each service has its own port (`make run`
+    without nginx, which sets IDENTITY_PUBLIC_URL), this host name at that service's port: the
+    same host name keeps the operator's cookies."""
+    if not settings.IDENTITY_PUBLIC_URL:
+        return ""
+    host = urlsplit(f"//{request.get_host()}").hostname or "localhost"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{request.scheme}://{host}:{urlsplit(settings.PORTAL_SERVICE_URLS[service]).port}"
 
 
 @require_safe

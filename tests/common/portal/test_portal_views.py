@@ -3,6 +3,7 @@ each admin and API docs, and the platform's version; every other service's root 
 
 import json
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.cache import cache
@@ -80,6 +81,24 @@ def test_a_service_answering_not_ready_is_shown_down_and_a_degraded_one_up(servi
 
     assert shown["orders"] == ("UNAVAILABLE", False)
     assert shown["notifications"] == ("DEGRADED", True)
+
+
+def test_without_the_gateway_each_link_is_this_host_name_at_the_services_own_port(
+    services, settings
+):
+    settings.IDENTITY_PUBLIC_URL = "http://localhost:8001"
+    ports = {name: urlsplit(url).port for name, url in settings.PORTAL_SERVICE_URLS.items()}
+
+    body = portal_json(HTTP_HOST="localhost:8001")
+    page = portal(RequestFactory().get("/", HTTP_HOST="localhost:8001")).content.decode()
+
+    for name, service in zip(SERVICE_NAMES, body["services"], strict=True):
+        own_port = f"http://localhost:{ports[name]}"
+        assert (service["admin"], service["docs"]) == (
+            f"{own_port}/{name}/admin/",
+            f"{own_port}/{name}/api/docs/",
+        )
+        assert f'href="{own_port}/{name}/admin/"' in page
 
 
 def test_the_platform_version_and_the_images_revision_are_shown(services, settings):
