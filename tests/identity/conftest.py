@@ -4,11 +4,15 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth.hashers import MD5PasswordHasher, get_hashers
+from django.core.cache import cache
 from django.core.management import call_command
+from rest_framework.throttling import SimpleRateThrottle
 
 from apps.accounts.management.commands.load_demo_data import DEMO_PASSWORD
 
 TOKEN_URL = "/identity/api/v1/auth/token/"
+# The address the sign-in throttle tests sign in from, three times a minute at most.
+THROTTLED_ADDRESS = "198.51.100.7"
 
 
 @pytest.fixture
@@ -50,3 +54,12 @@ def hashed_lengths(settings, demo_users) -> list[int]:
     """The length of each password hashed from now on (the demo users' hashes still verify)."""
     settings.PASSWORD_HASHERS = ["tests.identity.conftest.CountingHasher"]
     return get_hashers()[0].lengths
+
+
+@pytest.fixture
+def strict_sign_in_rate(monkeypatch):
+    """DRF reads its rates once into the throttle class, so that is where the test sets them;
+    the counters live in Redis, so a run starts from the ones an earlier run left at zero."""
+    rates = {**SimpleRateThrottle.THROTTLE_RATES, "sign_in": "3/minute"}
+    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
+    cache.delete_many([f"throttle_{scope}_{THROTTLED_ADDRESS}" for scope in rates])

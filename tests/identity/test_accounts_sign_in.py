@@ -2,13 +2,11 @@
 
 import jwt
 import pytest
-from django.core.cache import cache
-from rest_framework.throttling import SimpleRateThrottle
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from apps.accounts.models import User
 from common.auth.operators import ACCESS_COOKIE, REFRESH_COOKIE
-from tests.identity.conftest import DEMO_PASSWORD, TOKEN_URL
+from tests.identity.conftest import DEMO_PASSWORD, THROTTLED_ADDRESS, TOKEN_URL
 
 SIGN_IN_URL = "/identity/operator/sign-in/"
 RENEW_URL = "/identity/operator/renew/"
@@ -96,17 +94,6 @@ def test_ten_wrong_passwords_lock_the_account_for_the_form_and_the_api(
     assert 'name="username"' in locked.content.decode()
     assert ACCESS_COOKIE not in locked.cookies
     assert token.status_code == 429
-
-
-THROTTLED_ADDRESS = "198.51.100.8"
-
-
-@pytest.fixture
-def strict_sign_in_rate(monkeypatch):
-    """As in test_lockout_and_throttling: DRF keeps its rates on the throttle class."""
-    rates = {**SimpleRateThrottle.THROTTLE_RATES, "sign_in": "3/minute"}
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
-    cache.delete_many([f"throttle_{scope}_{THROTTLED_ADDRESS}" for scope in rates])
 
 
 def test_the_form_shares_the_token_endpoints_sign_in_rate(

@@ -2,14 +2,11 @@
 
 from datetime import timedelta
 
-import pytest
 from axes.models import AccessAttempt, AccessLog
-from django.core.cache import cache
 from django.utils import timezone
-from rest_framework.throttling import SimpleRateThrottle
 
 from apps.accounts.models import User
-from tests.identity.conftest import DEMO_PASSWORD, TOKEN_URL
+from tests.identity.conftest import DEMO_PASSWORD, THROTTLED_ADDRESS, TOKEN_URL
 
 CUSTOMER = "customer@mercato.local"
 
@@ -67,18 +64,6 @@ def test_a_successful_sign_in_is_logged_and_sets_the_last_login(api_client, demo
 
     assert AccessLog.objects.filter(username=CUSTOMER).count() == 1
     assert User.objects.get(email=CUSTOMER).last_login is not None
-
-
-THROTTLED_ADDRESS = "198.51.100.7"
-
-
-@pytest.fixture
-def strict_sign_in_rate(monkeypatch):
-    """DRF reads its rates once into the throttle class, so that is where the test sets them;
-    the counters live in Redis, so a run starts from the ones an earlier run left at zero."""
-    rates = {**SimpleRateThrottle.THROTTLE_RATES, "sign_in": "3/minute"}
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
-    cache.delete_many([f"throttle_{scope}_{THROTTLED_ADDRESS}" for scope in rates])
 
 
 def test_exceeding_a_throttle_rate_is_a_429_problem_with_retry_after(

@@ -4,13 +4,10 @@ endpoint, lockout and sign-in throttle included, answered in OAuth2's shape."""
 import base64
 from urllib.parse import urlencode
 
-import pytest
-from django.core.cache import cache
 from django.urls import reverse
-from rest_framework.throttling import SimpleRateThrottle
 
 from common.api.schema import OAUTH2_TOKEN_URL
-from tests.identity.conftest import DEMO_PASSWORD, TOKEN_URL
+from tests.identity.conftest import DEMO_PASSWORD, THROTTLED_ADDRESS, TOKEN_URL
 
 CUSTOMER = "customer@mercato.local"
 WHOAMI_URL = "/identity/api/v1/whoami/"
@@ -85,16 +82,6 @@ def test_failures_here_lock_the_account_everywhere(api_client, demo_users):
     assert locked_here.status_code == 429
     assert locked_here.json()["type"] == "urn:mercato:problem:account_locked"
     assert locked_there.status_code == 429
-
-
-THROTTLED_ADDRESS = "198.51.100.8"
-
-
-@pytest.fixture
-def strict_sign_in_rate(monkeypatch):
-    rates = {**SimpleRateThrottle.THROTTLE_RATES, "sign_in": "3/minute"}
-    monkeypatch.setattr(SimpleRateThrottle, "THROTTLE_RATES", rates)
-    cache.delete_many([f"throttle_{scope}_{THROTTLED_ADDRESS}" for scope in rates])
 
 
 def test_it_counts_against_the_same_sign_in_throttle(api_client, demo_users, strict_sign_in_rate):
