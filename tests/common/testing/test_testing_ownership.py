@@ -147,8 +147,21 @@ def test_a_row_refuses_anonymous_with_401_hidden_roles_with_404_and_others_with_
         "support": None,
         "catalog_manager": 403,
     }
-    assert row.path(7) == "/things/api/v1/groups/7/"
+    assert row.path(Group(pk=7)) == "/things/api/v1/groups/7/"
     assert row.missing_path() == "/things/api/v1/groups/2147483647/"
+
+
+def test_a_nested_route_takes_what_its_row_names_from_the_record_and_the_key_for_the_rest():
+    row = Access(
+        "things/api/v1/owners/<str:owner>/groups/<int:group_id>/",
+        "get",
+        group,
+        allowed=frozenset({"support"}),
+        parameters={"owner": lambda record: record.name},
+    )
+
+    assert row.path(Group(pk=7, name="ada")) == "/things/api/v1/owners/ada/groups/7/"
+    assert row.missing_path() == "/things/api/v1/owners/missing/groups/2147483647/"
 
 
 @pytest.mark.parametrize("role", ROLES, ids=str)
