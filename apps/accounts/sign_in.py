@@ -18,7 +18,7 @@ from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.request import Request
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
@@ -32,12 +32,14 @@ from common.auth.operators import (
     OPERATOR_PATH,
     REFRESH_COOKIE,
     SIGN_IN_PATH,
+    RedirectKeepingMethod,
 )
 from common.errors import ApplicationError
 
 # Where a sign-in without a usable `next` lands.
 DEFAULT_DESTINATION = "/identity/admin/"
 THROTTLED = "Too many sign-in attempts from this address. Try again in {seconds} seconds."
+FROM_ANOTHER_SITE = "Mercato's operator pages take a POST from its own pages only."
 
 
 class SignInForm(forms.Form):
@@ -92,9 +94,13 @@ def sign_in_page(
     return render(request, "admin/login.html", context, status=status)
 
 
-def signed_in(request: HttpRequest, tokens: dict[str, str]) -> HttpResponse:
-    """Back to where the operator was going, holding both tokens in HttpOnly cookies."""
-    response = HttpResponseRedirect(destination(request))
+def signed_in(
+    request: HttpRequest, tokens: dict[str, str], *, keep_method: bool = False
+) -> HttpResponse:
+    """Back to where the operator was going, holding both tokens in HttpOnly cookies; as the same
+    request again (a 307, a POST with its body) when `keep_method`."""
+    redirect = RedirectKeepingMethod if keep_method else HttpResponseRedirect
+    response = redirect(destination(request))
     cookies: tuple[tuple[str, str, timedelta, str], ...] = (
         (ACCESS_COOKIE, tokens["access"], jwt_settings.ACCESS_TOKEN_LIFETIME, "/"),
         (REFRESH_COOKIE, tokens["refresh"], jwt_settings.REFRESH_TOKEN_LIFETIME, OPERATOR_PATH),
@@ -146,17 +152,29 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return signed_in(request, tokens)
 
 
+@csrf_exempt
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def renew(request: HttpRequest) -> HttpResponse:
-    """A fresh access cookie from the refresh cookie, rotating it; without a valid one the form."""
+    """A fresh access cookie from the refresh cookie, rotating it; without a valid one the form.
+
+    An admin's form posted once its access cookie had expired arrives as a POST (a 307 keeps its
+    body) and goes back the same way, to be posted again with the new cookie: the operator's input
+    is not lost. The body and its CSRF token are that admin's, which checks them; a POST another
+    site started is refused, as at sign-out."""
+    posted = request.method == "POST"
+    if posted and request.headers.get("Sec-Fetch-Site") == "cross-site":
+        return HttpResponse(FROM_ANOTHER_SITE, status=403)
     refresh = request.COOKIES.get(REFRESH_COOKIE)
     if refresh:
         try:
-            return signed_in(request, services.token_refresh(refresh=refresh))
+            tokens = services.token_refresh(refresh=refresh)
         except ApplicationError:
             pass
-    return signed_out(sign_in_page(request))
+        else:
+            return signed_in(request, tokens, keep_method=posted)
+    # A posted body is the admin's form, not this one's.
+    return signed_out(sign_in_page(request, form=SignInForm()))
 
 
 @csrf_exempt
@@ -168,7 +186,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     Every admin's "Log out" arrives here as its own form's POST, carrying that admin's CSRF token,
     not identity's; a POST another site started is refused instead."""
     if request.headers.get("Sec-Fetch-Site") == "cross-site":
-        return HttpResponse("Sign out from Mercato's own pages.", status=403)
+        return HttpResponse(FROM_ANOTHER_SITE, status=403)
     refresh = request.COOKIES.get(REFRESH_COOKIE)
     if refresh:
         # One already revoked or expired leaves nothing to revoke.

@@ -133,8 +133,7 @@ class OperatorMiddleware(AuthenticationMiddleware):
         try:
             claims = token_claims(request.COOKIES.get(ACCESS_COOKIE, ""))
         except InvalidToken:
-            back_to = return_address(request, request.get_full_path())
-            return HttpResponseRedirect(identity_page(RENEW_PATH, back_to=back_to))
+            return to_renew(request, back_to=return_address(request, request.get_full_path()))
         operator = Operator.from_claims(claims)
         if admin_access_scope(settings.SERVICE_NAME) not in operator.scopes:
             return refused(request, admin_root)
@@ -165,6 +164,20 @@ class OperatorMiddleware(AuthenticationMiddleware):
         # The thread serves other operators next.
         timezone.deactivate()
         return response
+
+
+def to_renew(request: HttpRequest, *, back_to: str) -> HttpResponse:
+    """To identity's renew page, for a fresh access cookie, and back to `back_to`.
+
+    A form posted where identity shares this origin (behind the gateway) goes on as a POST, which
+    renew sends back the same way: the browser posts it again and the operator's input is kept.
+    Across origins (identity on a port of its own) the browser would post it back with
+    `Origin: null`, which the CSRF check refuses: there it goes as a GET, and the page is shown
+    again."""
+    renew_page = identity_page(RENEW_PATH, back_to=back_to)
+    if request.method == "POST" and not settings.IDENTITY_PUBLIC_URL:
+        return RedirectKeepingMethod(renew_page)
+    return HttpResponseRedirect(renew_page)
 
 
 def refused(request: HttpRequest, admin_root: str) -> HttpResponse:

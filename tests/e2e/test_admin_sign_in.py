@@ -1,6 +1,7 @@
 """Operators in a real browser behind the gateway: one sign-in at identity opens all five admins
-and their dashboards, signing out of one signs out of all, and roles decide what each admin
-allows, down to who may refund an order."""
+and their dashboards, signing out of one signs out of all, a form saved after the access cookie
+expired is kept through the renewal, and roles decide what each admin allows, down to who may
+refund an order."""
 
 import os
 import shutil
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from common.auth.operators import ACCESS_COOKIE
 from services import SERVICES
 from tests.e2e.shop import DEMO_PASSWORD, answered, eventually
 
@@ -187,6 +189,25 @@ def test_a_catalog_manager_edits_a_price_in_the_catalog_admin(gateway, platform,
     page.click("input[name=_save]")
 
     assert "was changed successfully" in page.inner_text(".messagelist")
+    assert a_product(http, platform)["price"] == new_price
+
+
+def test_a_form_saved_after_the_access_cookie_expired_is_saved_through_the_renewal(
+    gateway, platform, http, page
+):
+    product = a_product(http, platform)
+    new_price = str(Decimal(product["price"]) + Decimal("2.00"))
+
+    sign_in(page, gateway, "catalog", "manager@mercato.local")
+    page.goto(product_admin_url(gateway, product))
+    page.fill("#id_price", new_price)
+    # What the browser does once the cookie's max-age, the access token's lifetime, has passed.
+    page.context.clear_cookies(name=ACCESS_COOKIE)
+    page.click("input[name=_save]")
+
+    messages = page.locator(".messagelist")
+    assert messages.count() == 1, f"{page.url}: {page.content()[:2000]}"
+    assert "was changed successfully" in messages.inner_text()
     assert a_product(http, platform)["price"] == new_price
 
 

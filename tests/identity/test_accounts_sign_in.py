@@ -153,6 +153,38 @@ def test_renewing_rotates_the_refresh_token_and_sets_a_fresh_access_cookie(
     assert api_client.post(REFRESH_URL, {"refresh": used_refresh}).status_code == 401
 
 
+def test_a_form_an_admin_posted_with_an_expired_cookie_goes_back_posted_with_fresh_cookies(
+    client, demo_users
+):
+    first = sign_in(client)
+    change_form = "/catalog/admin/catalog/product/1/change/"
+
+    renewed = client.post(f"{RENEW_URL}?next={change_form}", {"price": "9.50", "_save": "Save"})
+
+    assert renewed.status_code == 307
+    assert renewed["Location"] == change_form
+    assert renewed.cookies[ACCESS_COOKIE].value != first.cookies[ACCESS_COOKIE].value
+
+
+def test_a_renewal_posted_by_another_site_is_refused_and_rotates_nothing(client, demo_users):
+    refresh = sign_in(client).cookies[REFRESH_COOKIE].value
+
+    refused = client.post(f"{RENEW_URL}?next=/catalog/admin/", HTTP_SEC_FETCH_SITE="cross-site")
+
+    assert refused.status_code == 403
+    assert REFRESH_COOKIE not in refused.cookies
+    assert not BlacklistedToken.objects.filter(token__jti=claims_of(refresh)["jti"]).exists()
+
+
+def test_a_posted_renewal_without_a_refresh_cookie_shows_an_empty_sign_in_form(client, demo_users):
+    page = client.post(f"{RENEW_URL}?next=/catalog/admin/", {"price": "9.50"})
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert 'name="password"' in content
+    assert "This field is required" not in content
+
+
 def test_renewing_without_a_refresh_cookie_shows_the_sign_in_form(client, demo_users):
     page = client.get(RENEW_URL, {"next": "/payments/admin/"})
 

@@ -73,6 +73,30 @@ def test_an_unusable_token_is_sent_to_identity_to_renew(client, token_minter, ki
     assert renew_target(response) == (RENEW, ADMIN)
 
 
+def test_a_form_posted_with_an_expired_token_goes_on_to_renew_as_a_post(client, token_minter):
+    expired = token_minter.token(scopes=[ACCESS], exp=int(time.time()) - 60)
+
+    response = signed_in(client, expired).post(PRODUCTS, {"name": "Tea"})
+
+    assert response.status_code == 307
+    assert renew_target(response) == (RENEW, PRODUCTS)
+
+
+def test_with_identity_on_its_own_port_a_posted_form_goes_to_renew_as_a_get(
+    client, token_minter, settings
+):
+    settings.IDENTITY_PUBLIC_URL = "http://testserver:8001"
+    expired = token_minter.token(scopes=[ACCESS], exp=int(time.time()) - 60)
+
+    response = signed_in(client, expired).post(PRODUCTS, {"name": "Tea"})
+
+    assert response.status_code == 302
+    assert renew_target(response) == (
+        "http://testserver:8001" + RENEW,
+        f"http://testserver{PRODUCTS}",
+    )
+
+
 def test_a_token_without_this_admins_scope_is_refused_with_the_reason(client, token_minter):
     token = token_minter.token(scopes=["orders.admin.access", "catalog.product.read"])
 
