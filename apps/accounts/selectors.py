@@ -4,10 +4,10 @@ from datetime import datetime, timedelta
 
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncHour
 
 from apps.accounts.models import Role, User
 from apps.accounts.roles import ADMIN_ACCESS
+from common.dashboards.periods import counted_by_hour
 
 SIGNED_IN = "signed_in"
 FAILED = "failed"
@@ -26,19 +26,13 @@ def sign_in_counts_by_hour(*, since: datetime) -> dict[tuple[datetime, str], int
     """Sign-ins since `since` by hour (the current timezone's) and outcome: `SIGNED_IN` from
     django-axes' access log, `FAILED` and `LOCKED_OUT` (the failure that locked the account)
     from its failure log; two queries, grouped in SQL."""
-    signed_in = (
-        AccessLog.objects.filter(attempt_time__gte=since)
-        .annotate(hour=TruncHour("attempt_time"))
-        .values_list("hour")
-        .annotate(count=Count("id"))
-        .order_by()
+    signed_in = counted_by_hour(
+        AccessLog.objects.filter(attempt_time__gte=since), at="attempt_time"
     )
-    refused = (
-        AccessFailureLog.objects.filter(attempt_time__gte=since)
-        .annotate(hour=TruncHour("attempt_time"))
-        .values_list("hour", "locked_out")
-        .annotate(count=Count("id"))
-        .order_by()
+    refused = counted_by_hour(
+        AccessFailureLog.objects.filter(attempt_time__gte=since),
+        at="attempt_time",
+        by=("locked_out",),
     )
     counts = {(hour, SIGNED_IN): count for hour, count in signed_in}
     counts.update(

@@ -5,13 +5,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncHour
 from rest_framework import status
 
 from apps.orders.models import Order, OrderExport, OrderLine, OrderStatus, OrderStatusChange
 from apps.orders.scopes import ORDER_EXPORT, ORDER_READ_ANY
 from common.auth.permissions import get_owned_or_404, owned_or_any
 from common.auth.users import TokenUser
+from common.dashboards.periods import counted_by_hour
 from common.errors import ApplicationError
 from common.jobs import JobStatus
 
@@ -85,12 +85,8 @@ def order_export_file(*, viewer: TokenUser, export_id: uuid.UUID) -> OrderExport
 def order_counts_by_hour_and_status(*, since: datetime) -> dict[tuple[datetime, str], int]:
     """Orders placed since `since`, counted by the hour they were placed in (the current
     timezone's) and the status they are in now; one query, grouped in SQL."""
-    counted = (
-        Order.objects.filter(created_at__gte=since)
-        .annotate(hour=TruncHour("created_at"))
-        .values_list("hour", "status")
-        .annotate(count=Count("id"))
-        .order_by()
+    counted = counted_by_hour(
+        Order.objects.filter(created_at__gte=since), at="created_at", by=("status",)
     )
     return {(hour, order_status): count for hour, order_status, count in counted}
 

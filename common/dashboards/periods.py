@@ -2,7 +2,10 @@
 as SQL's `date_trunc` buckets them, so a bucket from the database finds its column."""
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncHour
 from django.utils import timezone
 
 
@@ -16,6 +19,14 @@ def last_days(count: int) -> list[date]:
     """The last `count` days, today last."""
     today = timezone.localdate()
     return [today - timedelta(days=back) for back in range(count - 1, -1, -1)]
+
+
+def counted_by_hour(rows: QuerySet[Any], *, at: str, by: tuple[str, ...] = ()) -> QuerySet[Any]:
+    """`rows` counted in SQL per hour of their `at` and per each field of `by`: tuples of the
+    hour, the `by` values, then the count."""
+    hourly = rows.annotate(hour=TruncHour(at)).values_list("hour", *by)
+    counted: QuerySet[Any] = hourly.annotate(count=Count("id")).order_by()
+    return counted
 
 
 def hour_columns(hours: list[datetime]) -> list[tuple[datetime, str]]:
